@@ -1,0 +1,144 @@
+// The only reader of process.env: parses, validates and freezes every setting of the service.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ConfigError } from './errors.js';
+
+export interface Config {
+  readonly nodeEnv: string;
+  readonly isProduction: boolean;
+  readonly isTest: boolean;
+  /** HTTP port of the web server. */
+  readonly port: number;
+  /** Public base URL used in e-mail links, without a trailing slash. */
+  readonly appUrl: string;
+  /** External PostgreSQL; when unset an embedded PostgreSQL is started under dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Port of the embedded PostgreSQL (only used when databaseUrl is unset). */
+  readonly embeddedPostgresPort: number;
+  /** Agenda's job store on MongoDB; when unset Agenda uses the same PostgreSQL. */
+  readonly mongodbUrl: string | undefined;
+  /** Outgoing mail server; when unset a local mail catcher is started (never in production). */
+  readonly smtpUrl: string | undefined;
+  /** Port of the local mail catcher (only used when smtpUrl is unset). */
+  readonly mailCatcherPort: number;
+  readonly mailFrom: string;
+  readonly sessionSecret: string;
+  /** Absolute folder where embedded services keep their files. */
+  readonly dataDir: string;
+  /** Password of the demo accounts; undefined in production unless set. */
+  readonly seedPassword: string | undefined;
+  /** IANA time zone used for calendar arithmetic of schedules. */
+  readonly appTimezone: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
+const DEV_SEED_PASSWORD = 'demo12345';
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${parsed.protocol}//"`);
+  }
+  return raw;
+}
+
+function timeZone(env: Env, name: string): string {
+  const zone = optional(env, name) ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError(name, `is not a known IANA time zone (e.g. "Europe/Berlin"), got "${zone}"`);
+  }
+  return zone;
+}
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+function mailFrom(env: Env, name: string): string {
+  const value = optional(env, name) ?? 'Mailing Service <no-reply@mailing.local>';
+  const address = value.match(/<([^>]+)>\s*$/)?.[1] ?? value;
+  if (!ADDRESS.test(address)) {
+    throw new ConfigError(name, `must be an e-mail address or "Name <address>", got "${value}"`);
+  }
+  return value;
+}
+
+/** Parses and validates the given environment; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
+  const isProduction = nodeEnv === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const appUrl = (url(env, 'APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  if (isProduction && smtpUrl === undefined) {
+    throw new ConfigError('SMTP_URL', 'is required in production (the local mail catcher never runs there)');
+  }
+  const sessionSecret = optional(env, 'SESSION_SECRET') ?? (isProduction ? undefined : DEV_SESSION_SECRET);
+  if (sessionSecret === undefined) {
+    throw new ConfigError('SESSION_SECRET', 'is required in production');
+  }
+  if (sessionSecret.length < 16) {
+    throw new ConfigError('SESSION_SECRET', 'must be at least 16 characters long');
+  }
+  const seedPassword = optional(env, 'SEED_PASSWORD') ?? (isProduction ? undefined : DEV_SEED_PASSWORD);
+  if (seedPassword !== undefined && seedPassword.length < 8) {
+    throw new ConfigError('SEED_PASSWORD', 'must be at least 8 characters long');
+  }
+  return Object.freeze({
+    nodeEnv,
+    isProduction,
+    isTest: nodeEnv === 'test',
+    port,
+    appUrl,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1024, 65535),
+    mongodbUrl: url(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']),
+    smtpUrl,
+    mailCatcherPort: integer(env, 'MAIL_CATCHER_PORT', 2525, 0, 65535),
+    mailFrom: mailFrom(env, 'MAIL_FROM'),
+    sessionSecret,
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
+    seedPassword,
+    appTimezone: timeZone(env, 'APP_TIMEZONE'),
+  });
+}
+
+/** process.env with the values of a `.env` file in the working folder filling the gaps (the environment wins). */
+export function readEnvironment(dotenvPath = path.resolve('.env')): Env {
+  let fromFile: Env = {};
+  if (fs.existsSync(dotenvPath)) fromFile = parseDotenv(fs.readFileSync(dotenvPath));
+  return { ...fromFile, ...process.env };
+}
+
+let cached: Config | undefined;
+
+/** The service's configuration, read once from the environment (and `.env`). */
+export function getConfig(): Config {
+  cached ??= loadConfig(readEnvironment());
+  return cached;
+}
