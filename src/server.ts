@@ -1,0 +1,74 @@
+// The boot file, in order: configuration, database (+ migrations, + demo data when empty), web server, shutdown.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { QueryTypes } from 'sequelize';
+import { getConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { seedAll, SEED_USERS } from './db/seeds/demo-seeds.js';
+import { createLogger, type Logger } from './log.js';
+import { createApp } from './app.js';
+import { reportError, isOperational } from './errors.js';
+import type { ServiceContext } from './context.js';
+
+async function seedIfEmpty(db: Database, config: Config, log: Logger): Promise<boolean> {
+  const [row] = await db.sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM users', { type: QueryTypes.SELECT });
+  if (row && row.count > 0) return false;
+  if (config.seedPassword === undefined) {
+    log.warn('the database is empty and SEED_PASSWORD is unset: no demo accounts created');
+    return false;
+  }
+  await seedAll(db.sequelize, config.seedPassword);
+  log.info('the database was empty: demo data created');
+  return true;
+}
+
+export async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const log = createLogger('server');
+  let config: Config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+
+  const db = await openDatabase(config, { log: log.child('db').info });
+  const seeded = await seedIfEmpty(db, config, log);
+  const ctx: ServiceContext = { config, db, log };
+  const app = await createApp(ctx);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${config.appUrl.replace(`:${config.port}`, `:${port}`)}`);
+  log.info(`back office: ${config.appUrl}/admin`);
+  if (config.seedPassword !== undefined && (seeded || !config.isProduction)) {
+    log.info(`demo logins (password "${config.isProduction ? '<SEED_PASSWORD>' : config.seedPassword}"): ${SEED_USERS.map((u) => u.email).join(', ')}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: shutting down`);
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.close();
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+process.on('unhandledRejection', (reason) => reportError('unhandled rejection', reason));
+
+main().catch((error: unknown) => {
+  if (isOperational(error)) console.error(error.message);
+  else reportError('startup', error);
+  process.exit(1);
+});
