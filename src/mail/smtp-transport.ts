@@ -1,0 +1,195 @@
+// The SMTP MailTransport: a nodemailer connection pool with a deadline on every step, failures as MailSendError.
+import nodemailer from 'nodemailer';
+import type { SMTPPoolSentMessageInfo } from 'nodemailer';
+import { OperationalError } from '../errors.js';
+import { classifyMailError, MailSendError } from './mail-errors.js';
+import type { MailTransport, OutgoingMail, SentInfo } from './transport.js';
+
+export interface SmtpTimeouts {
+  /** Opening the TCP (or TLS) connection. */
+  connectionMs: number;
+  /** Waiting for the server's 220 greeting once connected. */
+  greetingMs: number;
+  /** Silence on an open connection while waiting for any reply. */
+  socketMs: number;
+  /**
+   * One whole send, from the moment a connection slot is free: bounds a server that trickles its
+   * replies slowly enough that socketMs never fires.
+   */
+  sendMs: number;
+}
+
+export interface SmtpPoolSettings {
+  /** Parallel connections to the server. */
+  maxConnections: number;
+  /** Mails sent over one connection before it is replaced (servers often cap this). */
+  maxMessages: number;
+  /**
+   * How often nodemailer may move a mail to a fresh connection when the server dropped the idle
+   * one it was assigned to. It only does so when not a byte of the mail was sent, so this cannot
+   * deliver twice; the sending engine's own retries handle everything else.
+   */
+  maxRequeues: number;
+}
+
+export interface SmtpTransportOptions {
+  /** smtp://user:pass@host:port or smtps://…; query options (e.g. ?ignoreTLS=true) pass through to nodemailer. */
+  url: string;
+  /** Default sender, "Name <address>" or an address. */
+  from: string;
+  pool?: Partial<SmtpPoolSettings>;
+  timeouts?: Partial<SmtpTimeouts>;
+  /** Receives one line per connection-level problem that no send is waiting for. */
+  logger?: (line: string) => void;
+}
+
+export const DEFAULT_SMTP_TIMEOUTS: Readonly<SmtpTimeouts> = Object.freeze({
+  connectionMs: 10_000,
+  greetingMs: 10_000,
+  socketMs: 30_000,
+  sendMs: 120_000,
+});
+
+export const DEFAULT_SMTP_POOL: Readonly<SmtpPoolSettings> = Object.freeze({
+  maxConnections: 5,
+  maxMessages: 100,
+  maxRequeues: 2,
+});
+
+/** The URL for messages and logs, password hidden. */
+export function redactSmtpUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable SMTP URL)';
+  }
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new OperationalError(`SMTP transport: ${redactSmtpUrl(url)} is not a valid URL`);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new OperationalError(`SMTP transport: the URL must start with smtp:// or smtps://, got ${parsed.protocol}//`);
+  }
+}
+
+/** Counting semaphore, so a mail's sendMs deadline starts when it gets a connection, not while it queues. */
+class Slots {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+function replyCodeOf(response: string): number | undefined {
+  const match = /^([2-5]\d\d)[ -]/.exec(response);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Builds the pooled SMTP transport; no connection is opened until the first send or verify(). */
+export function createSmtpTransport(options: SmtpTransportOptions): MailTransport {
+  checkUrl(options.url);
+  const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...options.timeouts };
+  const pool = { ...DEFAULT_SMTP_POOL, ...options.pool };
+  const log = options.logger ?? ((line: string) => console.warn(line));
+  const where = redactSmtpUrl(options.url);
+
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    url: options.url,
+    maxConnections: pool.maxConnections,
+    maxMessages: pool.maxMessages,
+    maxRequeues: pool.maxRequeues,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+  });
+  // a connection that dies while idle is reported here, with no send to reject: an unhandled
+  // 'error' event would take the whole process down
+  transporter.on('error', (error: unknown) => {
+    log(`[mail] SMTP pool at ${where}: ${classifyMailError(error).message}`);
+  });
+
+  const slots = new Slots(pool.maxConnections);
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  function closedError(): MailSendError {
+    return new MailSendError('Mail not sent: the SMTP transport was closed', { temporary: true, code: 'ECLOSED' });
+  }
+
+  async function deliver(mail: OutgoingMail): Promise<SentInfo> {
+    let info: SMTPPoolSentMessageInfo;
+    try {
+      info = await transporter.sendMail({
+        from: mail.from ?? options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+        signal: AbortSignal.timeout(timeouts.sendMs),
+      });
+    } catch (error) {
+      throw classifyMailError(error);
+    }
+    // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but be sure
+    if (info.rejected.length > 0) {
+      const rejected = (info as { rejectedErrors?: unknown[] }).rejectedErrors?.[0];
+      throw classifyMailError(rejected ?? { code: 'EENVELOPE', message: `the server refused ${mail.to}` });
+    }
+    const response = String(info.response ?? '');
+    return { messageId: info.messageId, response, responseCode: replyCodeOf(response) };
+  }
+
+  return {
+    async send(mail: OutgoingMail): Promise<SentInfo> {
+      if (closed) throw closedError();
+      await slots.acquire();
+      if (closed) {
+        slots.release();
+        throw closedError();
+      }
+      const sending = deliver(mail);
+      inFlight.add(sending);
+      try {
+        return await sending;
+      } finally {
+        inFlight.delete(sending);
+        slots.release();
+      }
+    },
+
+    async verify(): Promise<void> {
+      try {
+        await transporter.verify();
+      } catch (error) {
+        throw classifyMailError(error);
+      }
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      transporter.close();
+    },
+  };
+}
