@@ -33,6 +33,11 @@ export interface OpenOptions extends SequelizeOptions {
   log?: (line: string) => void;
   /** Apply pending migrations after connecting (default true). */
   migrate?: boolean;
+  /**
+   * Bind the models to this connection (default true). Models are process-wide classes bound to one instance:
+   * a second connection in the same process (a test of this function) passes false and gets no models.
+   */
+  bindModels?: boolean;
 }
 
 export async function openDatabase(
@@ -61,11 +66,14 @@ export async function openDatabase(
     await embedded?.stop();
     throw error;
   }
-  const models = initModels(sequelize);
+  const models = options.bindModels === false ? undefined : initModels(sequelize);
   return {
     url,
     sequelize,
-    models,
+    get models(): Models {
+      if (!models) throw new Error('openDatabase(): this connection was opened without models (bindModels: false)');
+      return models;
+    },
     embedded,
     async close() {
       await sequelize.close();

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { checkReachable, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { openDatabase } from '../../src/db/database.js';
+import { DatabaseError } from '../../src/errors.js';
+import { createScratchDatabase, freePort } from '../helpers/database.js';
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailing-embedded-'));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function query(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded PostgreSQL', () => {
+  it('when its owner process is SIGKILLed, then the next start recovers the orphan and keeps the data', async function () {
+    this.timeout(120_000);
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'pg');
+    const port = await freePort();
+    const owner = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/embedded-owner.ts', dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      owner.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('READY')) resolve();
+      });
+      owner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      owner.on('exit', (code) => reject(new Error(`owner exited early (${code}): ${output}`)));
+    });
+    owner.kill('SIGKILL');
+    await new Promise((resolve) => owner.once('exit', resolve));
+
+    const orphan = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(isAlive(orphan), 'the killed owner left its server running').to.equal(true);
+
+    const logs: string[] = [];
+    const running = await startEmbeddedPostgres({ dataDir, port, database: 'crashy', log: (line) => logs.push(line) });
+    try {
+      expect(isAlive(orphan), 'the orphan was stopped').to.equal(false);
+      expect(logs.join('\n')).to.contain('stopping an orphaned server');
+      const rows = await query(running.url, 'SELECT note FROM marker');
+      expect(rows.rows).to.deep.equal([{ note: 'written before the crash' }]);
+    } finally {
+      await running.stop();
+    }
+    expect(fs.existsSync(path.join(dataDir, 'postmaster.pid')), 'a clean stop removes the lock file').to.equal(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a stale postmaster.pid names no running server, then it starts anyway', async function () {
+    this.timeout(60_000);
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'pg');
+    const port = await freePort();
+    const first = await startEmbeddedPostgres({ dataDir, port, database: 'stale' });
+    await first.stop();
+    // a lock file naming a pid that does not exist, as after a power cut
+    fs.writeFileSync(path.join(dataDir, 'postmaster.pid'), `999999\n${dataDir}\n`);
+    const second = await startEmbeddedPostgres({ dataDir, port, database: 'stale' });
+    try {
+      expect((await query(second.url, 'SELECT 1 AS ok')).rows).to.deep.equal([{ ok: 1 }]);
+    } finally {
+      await second.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when a folder on the way is closed to the server account, then it says which one plainly', () => {
+    const dir = tempDir();
+    const closed = path.join(dir, 'closed');
+    fs.mkdirSync(closed, { mode: 0o700 });
+    fs.chmodSync(closed, 0o700);
+    const stranger = { uid: 54_321, gid: 54_321 };
+    const attempt = () => checkReachable(path.join(closed, 'data'), stranger);
+    expect(attempt).to.throw(DatabaseError, new RegExp(`cannot enter ${closed} \\(mode 700\\)`));
+    expect(attempt).to.throw(/set DATABASE_URL/);
+    fs.chmodSync(closed, 0o755);
+    expect(attempt).to.not.throw();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when DATABASE_URL is set, then nothing embedded starts', async () => {
+    const dataDir = tempDir();
+    const db = await openDatabase({ databaseUrl: await createScratchDatabase('external'), embeddedPostgresPort: 1, dataDir }, { bindModels: false });
+    try {
+      expect(db.embedded).to.equal(undefined);
+      expect(fs.existsSync(path.join(dataDir, 'postgres'))).to.equal(false);
+    } finally {
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
