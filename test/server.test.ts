@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../src/paths.js';
+import { freePort } from './helpers/database.js';
+import { runSequelizeCli } from './helpers/sequelize-cli.js';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built service (`node dist/server.js`, what `npm start` runs) and waits for its "ready" line. */
+async function startService(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server.js')], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 120_000;
+  while (!/\] ready in/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}) before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the service was not ready within 120 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, output: () => output, exited };
+}
+
+describe('starting the service on embedded defaults', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailing-start-'));
+    fs.chmodSync(dataDir, 0o755);
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      MAIL_CATCHER_PORT: String(await freePort()),
+      DATABASE_URL: '',
+      SMTP_URL: '',
+      MONGODB_URL: '',
+    };
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('when started twice, then it migrates, seeds once, serves, lets sequelize-cli in, and stops cleanly on SIGINT', async function () {
+    this.timeout(300_000);
+    const first = await startService(env);
+    try {
+      expect(first.output()).to.contain('demo data created');
+      expect(first.output()).to.contain('admin@example.com');
+      const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+      expect(health.status).to.equal(200);
+      expect(await health.json()).to.deep.include({ database: 'ok' });
+
+      const seed = await runSequelizeCli(['db:seed:all'], env);
+      expect(seed.code, seed.output).to.equal(0);
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exited).to.equal(0);
+    expect(first.output()).to.contain('stopped cleanly');
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), 'the database stopped with it').to.equal(false);
+
+    const second = await startService(env);
+    try {
+      expect(second.output(), 'the data was kept: nothing to seed').to.not.contain('demo data created');
+      const home = await fetch(`http://127.0.0.1:${env.PORT}/`);
+      expect(home.status).to.equal(200);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await second.exited).to.equal(0);
+  });
+
+  it('when a setting is invalid, then it stops at once naming the variable', async function () {
+    this.timeout(60_000);
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server.js')], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, APP_TIMEZONE: 'Nowhere/Land' },
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).to.equal(1);
+    expect(output).to.contain('Configuration error: APP_TIMEZONE is not a known IANA time zone');
+  });
+});
