@@ -2,9 +2,15 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './log.js';
+import type { MailService } from './mail/index.js';
+import type { MailingService } from './mailings/mailing-service.js';
 
 export interface ServiceContext {
   readonly config: Config;
   readonly db: Database;
   readonly log: Logger;
+  /** The mail transport; `mail.catcher` is set when the local catcher runs (development without SMTP_URL). */
+  readonly mail: MailService;
+  /** Create, change, disable and send mailings: the one way in for the back office, CLI and scheduler. */
+  readonly mailings: MailingService;
 }

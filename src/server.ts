@@ -1,4 +1,5 @@
-// The boot file, in order: configuration, database (+ migrations, + demo data when empty), web server, shutdown.
+// The boot file, in order: configuration, database (+ migrations, + demo data when empty), mail, mailings,
+// web server, scheduler; shutdown in reverse: web, scheduler (runs stop between two sends), mail, database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueryTypes } from 'sequelize';
@@ -9,6 +10,8 @@ import { createLogger, type Logger } from './log.js';
 import { createApp } from './app.js';
 import { reportError, isOperational } from './errors.js';
 import type { ServiceContext } from './context.js';
+import { startMail } from './mail/index.js';
+import { startMailingServices } from './mailings/start-mailings.js';
 
 async function seedIfEmpty(db: Database, config: Config, log: Logger): Promise<boolean> {
   const [row] = await db.sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM users', { type: QueryTypes.SELECT });
@@ -35,7 +38,9 @@ export async function main(): Promise<void> {
 
   const db = await openDatabase(config, { log: log.child('db').info });
   const seeded = await seedIfEmpty(db, config, log);
-  const ctx: ServiceContext = { config, db, log };
+  const mail = await startMail(config, log.child('mail'));
+  const mailing = startMailingServices({ config, db, mail, log });
+  const ctx: ServiceContext = { config, db, log, mail, mailings: mailing.mailings };
   const app = await createApp(ctx);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -43,6 +48,8 @@ export async function main(): Promise<void> {
     server.listen(config.port, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  // web and scheduler in one process for `npm start`; `cli.js worker` runs the scheduler alone
+  await mailing.scheduler.start(mailing.planner);
 
   log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${config.appUrl.replace(`:${config.port}`, `:${port}`)}`);
   log.info(`back office: ${config.appUrl}/admin`);
@@ -57,6 +64,8 @@ export async function main(): Promise<void> {
     log.info(`${signal} received: shutting down`);
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await mailing.close();
+    await mail.close();
     await db.close();
     log.info('stopped cleanly');
     process.exit(0);

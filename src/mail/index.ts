@@ -1,0 +1,48 @@
+// Starts the service's mail: the SMTP transport from SMTP_URL, or the local catcher and a transport pointed at it.
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createMailCatcher, type MailCatcher } from './mail-catcher.js';
+import { createSmtpTransport, redactSmtpUrl, type SmtpPoolSettings, type SmtpTimeouts } from './smtp-transport.js';
+import type { MailTransport } from './transport.js';
+
+/** What the rest of the service sends mail through; `catcher` is set only in development without SMTP_URL. */
+export interface MailService {
+  readonly transport: MailTransport;
+  readonly catcher?: MailCatcher;
+  /** Lets sends in flight finish, closes the pool, then stops the catcher. */
+  close(): Promise<void>;
+}
+
+export interface StartMailOptions {
+  pool?: Partial<SmtpPoolSettings>;
+  timeouts?: Partial<SmtpTimeouts>;
+}
+
+export async function startMail(
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailCatcherPort' | 'dataDir' | 'isProduction'>,
+  log: Logger,
+  options: StartMailOptions = {},
+): Promise<MailService> {
+  let catcher: MailCatcher | undefined;
+  let url = config.smtpUrl;
+  if (url === undefined) {
+    // config already refuses production without SMTP_URL; this is the second lock on that door
+    if (config.isProduction) throw new Error('The local mail catcher never runs in production: set SMTP_URL');
+    catcher = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
+    await catcher.start();
+    url = catcher.url;
+    log.info(`no SMTP_URL: mails go to the local catcher at ${url} (read them at /dev/mailbox)`);
+  } else {
+    log.info(`mail goes out through ${redactSmtpUrl(url)}`);
+  }
+  const transport = createSmtpTransport({ url, from: config.mailFrom, pool: options.pool, timeouts: options.timeouts, logger: log.warn });
+  return {
+    transport,
+    catcher,
+    async close() {
+      await transport.close();
+      await catcher?.stop();
+    },
+  };
+}

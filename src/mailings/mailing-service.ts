@@ -1,0 +1,216 @@
+// The mailing domain functions: create, change, disable, delete and send mailings, for every way in.
+import { Op, type Transaction } from 'sequelize';
+import { assertCan, scope, type Actor } from '../access/policy.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { dataChanged } from '../events.js';
+import type { Logger } from '../log.js';
+import { PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
+import type { MailingPlanner } from '../scheduling/planner.js';
+
+export interface MailingInput {
+  messageId: number;
+  clientIds: number[];
+  startAt: Date;
+  endAt: Date;
+  periodicity: Periodicity;
+}
+
+export interface MailingService {
+  /** Creates a mailing owned by the actor; sends at once when its window is open, else schedules the start. */
+  create(actor: Actor, input: MailingInput): Promise<Mailing>;
+  update(actor: Actor, id: number, input: Partial<MailingInput>): Promise<Mailing>;
+  remove(actor: Actor, id: number): Promise<void>;
+  /** Manager action: the mailing sends nothing and loses its job until enabled. */
+  disable(actor: Actor, id: number): Promise<Mailing>;
+  enable(actor: Actor, id: number): Promise<Mailing>;
+  /** Starts a manual run at once, in the background; the attempt id lets the caller follow it. */
+  sendNow(actor: Actor, id: number): Promise<{ attemptId: number }>;
+  /** Called when a user is blocked: their mailings lose their jobs. */
+  ownerBlocked(userId: number): Promise<void>;
+  /** Called when a user is unblocked: their mailings are scheduled again. */
+  ownerUnblocked(userId: number): Promise<void>;
+}
+
+export interface MailingServiceDeps {
+  models: Models;
+  planner: MailingPlanner;
+  log: Logger;
+}
+
+type Fields = Partial<Record<keyof MailingInput, string>>;
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value);
+  return undefined;
+}
+
+function toId(value: unknown): number | undefined {
+  const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+/** Checks the shape of a complete input; throws one ValidationError listing every bad field. */
+function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingInput {
+  const fields: Fields = {};
+  const messageId = toId(input.messageId);
+  if (messageId === undefined) fields.messageId = 'Choose a message';
+  const rawClients = Array.isArray(input.clientIds) ? input.clientIds : [];
+  const clientIds = [...new Set(rawClients.map(toId))];
+  if (clientIds.length === 0) fields.clientIds = 'Choose at least one client';
+  else if (clientIds.includes(undefined)) fields.clientIds = 'A chosen client is not valid';
+  const startAt = toDate(input.startAt);
+  const endAt = toDate(input.endAt);
+  if (!isValidDate(startAt)) fields.startAt = 'Enter when the first send happens';
+  if (!isValidDate(endAt)) fields.endAt = 'Enter when the mailing ends';
+  if (isValidDate(startAt) && isValidDate(endAt) && endAt.getTime() <= startAt.getTime()) fields.endAt = 'The end must be after the start';
+  if (!(PERIODICITIES as readonly unknown[]).includes(input.periodicity)) fields.periodicity = 'Periodicity must be daily, weekly or monthly';
+  const problems = Object.values(fields);
+  if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
+  return { messageId: messageId!, clientIds: clientIds as number[], startAt: startAt!, endAt: endAt!, periodicity: input.periodicity as Periodicity };
+}
+
+export function createMailingService(deps: MailingServiceDeps): MailingService {
+  const { models, planner } = deps;
+  const { Mailing, Message, Client, MailingClient, sequelize } = models;
+
+  /** The mailing if the actor may see it; a guessed id of someone else's mailing is "not found". */
+  async function load(actor: Actor, id: number, transaction?: Transaction): Promise<Mailing> {
+    const mailingId = toId(id);
+    const mailing =
+      mailingId === undefined
+        ? null
+        : await Mailing.findOne({ where: { [Op.and]: [{ id: mailingId }, scope(actor, 'mailings')] }, transaction, lock: transaction ? true : undefined });
+    if (!mailing) throw new NotFoundError(`Mailing #${id} was not found`);
+    return mailing;
+  }
+
+  /** The message and every client must be the owner's: others' records are "not found", never revealed. */
+  async function checkOwnership(ownerId: number, input: MailingInput, transaction: Transaction): Promise<void> {
+    const fields: Fields = {};
+    const message = await Message.findOne({ where: { id: input.messageId, ownerId }, transaction });
+    if (!message) fields.messageId = 'The chosen message was not found';
+    const found = await Client.count({ where: { id: { [Op.in]: input.clientIds }, ownerId }, transaction });
+    if (found !== input.clientIds.length) fields.clientIds = 'A chosen client was not found';
+    const problems = Object.values(fields);
+    if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
+  }
+
+  async function setClients(mailingId: number, clientIds: number[], transaction: Transaction): Promise<void> {
+    await MailingClient.destroy({ where: { mailingId, clientId: { [Op.notIn]: clientIds } }, transaction });
+    await MailingClient.bulkCreate(
+      clientIds.map((clientId) => ({ mailingId, clientId })),
+      { ignoreDuplicates: true, transaction },
+    );
+  }
+
+  async function clientIdsOf(mailingId: number, transaction: Transaction): Promise<number[]> {
+    const links = await MailingClient.findAll({ where: { mailingId }, transaction, attributes: ['clientId'] });
+    return links.map((link) => link.clientId).sort((a, b) => a - b);
+  }
+
+  async function replanOwnerMailings(userId: number): Promise<void> {
+    const mailings = await Mailing.findAll({ where: { ownerId: userId }, attributes: ['id'] });
+    for (const mailing of mailings) await planner.replan(mailing.id, { runNow: false });
+    dataChanged('mailing');
+  }
+
+  return {
+    async create(actor, input) {
+      assertCan(actor, 'new', 'mailings', { ownerId: actor.id });
+      const valid = validate(input);
+      const mailing = await sequelize.transaction(async (transaction) => {
+        await checkOwnership(actor.id, valid, transaction);
+        const created = await Mailing.create(
+          { ownerId: actor.id, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created' },
+          { transaction },
+        );
+        await setClients(created.id, valid.clientIds, transaction);
+        return created;
+      });
+      dataChanged('mailing');
+      await planner.replan(mailing.id, { runNow: true });
+      return (await Mailing.findByPk(mailing.id)) ?? mailing;
+    },
+
+    async update(actor, id, input) {
+      const { mailing, changed } = await sequelize.transaction(async (transaction) => {
+        const current = await load(actor, id, transaction);
+        assertCan(actor, 'edit', 'mailings', current);
+        const before = {
+          messageId: current.messageId,
+          clientIds: await clientIdsOf(current.id, transaction),
+          startAt: current.startAt,
+          endAt: current.endAt,
+          periodicity: current.periodicity,
+        };
+        const valid = validate({ ...before, ...stripUndefined(input) });
+        await checkOwnership(current.ownerId, valid, transaction);
+        const sameClients = valid.clientIds.slice().sort((a, b) => a - b).join(',') === before.clientIds.join(',');
+        const scheduleChanged =
+          valid.startAt.getTime() !== before.startAt.getTime() ||
+          valid.endAt.getTime() !== before.endAt.getTime() ||
+          valid.periodicity !== before.periodicity;
+        await current.update(
+          { messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, nextRunAt: scheduleChanged ? null : current.nextRunAt },
+          { transaction },
+        );
+        if (!sameClients) await setClients(current.id, valid.clientIds, transaction);
+        return { mailing: current, changed: scheduleChanged || !sameClients || valid.messageId !== before.messageId };
+      });
+      dataChanged('mailing');
+      // spec rule 1: a change of schedule, message or clients inside the window sends at once
+      await planner.replan(mailing.id, { runNow: changed });
+      return (await Mailing.findByPk(mailing.id)) ?? mailing;
+    },
+
+    async remove(actor, id) {
+      await sequelize.transaction(async (transaction) => {
+        const mailing = await load(actor, id, transaction);
+        assertCan(actor, 'delete', 'mailings', mailing);
+        await mailing.destroy({ transaction });
+      });
+      dataChanged('mailing');
+      await planner.forget(Number(id));
+    },
+
+    async disable(actor, id) {
+      const mailing = await sequelize.transaction(async (transaction) => {
+        const current = await load(actor, id, transaction);
+        assertCan(actor, 'disable', 'mailings', current);
+        return current.update({ disabledAt: new Date(), disabledById: actor.id }, { transaction });
+      });
+      dataChanged('mailing');
+      await planner.replan(mailing.id, { runNow: false });
+      return (await Mailing.findByPk(mailing.id)) ?? mailing;
+    },
+
+    async enable(actor, id) {
+      const mailing = await sequelize.transaction(async (transaction) => {
+        const current = await load(actor, id, transaction);
+        assertCan(actor, 'enable', 'mailings', current);
+        return current.update({ disabledAt: null, disabledById: null }, { transaction });
+      });
+      dataChanged('mailing');
+      await planner.replan(mailing.id, { runNow: false });
+      return (await Mailing.findByPk(mailing.id)) ?? mailing;
+    },
+
+    async sendNow(actor, id) {
+      const mailing = await load(actor, id);
+      assertCan(actor, 'sendNow', 'mailings', mailing);
+      return planner.sendNow(mailing.id);
+    },
+
+    ownerBlocked: replanOwnerMailings,
+    ownerUnblocked: replanOwnerMailings,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
