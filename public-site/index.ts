@@ -1,17 +1,92 @@
-// The public site (landing page, blog, accounts): mounted by the app. Built in issue 5.
-import express, { type Express } from 'express';
+// The public site (landing page, blog, accounts): mounted by the app after the back office.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import path from 'node:path';
 import type { ServiceContext } from '../src/context.js';
 import { projectRoot } from '../src/paths.js';
+import { reportError } from '../src/errors.js';
+import { installChangeHooks } from '../src/site/change-hooks.js';
+import { createAccountService } from '../src/accounts/account-service.js';
+import type { TokenPurpose } from '../src/models/account-token.js';
+import { createSiteCache, type SiteCache, type SiteCacheOptions } from './site-cache.js';
+import { csrfProtection, DEFAULT_RATE_LIMITS, securityHeaders, type SiteRateLimits } from './security.js';
+import { homePageRenderer, homeRouter } from './routes/home.js';
+import { blogRouter } from './routes/blog.js';
+import { accountsRouter } from './routes/accounts.js';
+import { sendNotFound } from './routes/not-found.js';
+import { sendView } from './render.js';
+import { createDevMailboxRouter } from './dev-mailbox.js';
 
-export async function mountPublicSite(app: Express, _ctx: ServiceContext): Promise<void> {
-  app.use('/static', express.static(path.join(projectRoot, 'public-site', 'static'), { maxAge: '1h' }));
-  app.get('/', (_req, res) => {
-    res
-      .type('html')
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mailing Service</title></head>' +
-          '<body><h1>Mailing Service</h1><p>The service is running. The back office is at <a href="/admin">/admin</a>.</p></body></html>',
-      );
+export interface PublicSiteOptions {
+  cache?: SiteCacheOptions;
+  rateLimits?: Partial<SiteRateLimits>;
+  blogPageSize?: number;
+  /** bcrypt cost for new passwords (tests lower it). */
+  passwordCost?: number;
+  tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
+  /**
+   * Benchmarks only: GET /__bench/baseline sends the first rendered home page again from memory, through
+   * the same middleware, as the upper bound a cached page can reach. Never set in production.
+   */
+  benchBaseline?: boolean;
+}
+
+export interface PublicSite {
+  readonly cache: SiteCache;
+}
+
+export type PublicSiteContext = Pick<ServiceContext, 'config' | 'db' | 'log' | 'mail'>;
+
+const BOOTSTRAP_DIST = path.join(projectRoot, 'node_modules', 'bootstrap', 'dist');
+
+export async function mountPublicSite(app: Express, ctx: PublicSiteContext, options: PublicSiteOptions = {}): Promise<PublicSite> {
+  const { models } = ctx.db;
+  const secure = ctx.config.appUrl.startsWith('https:');
+  const log = ctx.log.child('site');
+  installChangeHooks(models);
+  const cache = createSiteCache(options.cache);
+  const accounts = createAccountService({
+    models,
+    transport: ctx.mail.transport,
+    appUrl: ctx.config.appUrl,
+    log,
+    passwordCost: options.passwordCost,
+    tokenTtlMs: options.tokenTtlMs,
   });
+  const csrf = csrfProtection(ctx.config.sessionSecret, secure);
+  const limits: SiteRateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+
+  const site = express.Router();
+  site.use(securityHeaders(secure));
+  // Bootstrap from the installed package: the machines are offline, no CDN
+  site.get('/static/bootstrap.min.css', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'css', 'bootstrap.min.css'), { maxAge: '1d' }));
+  site.get('/static/bootstrap.bundle.min.js', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'js', 'bootstrap.bundle.min.js'), { maxAge: '1d' }));
+  site.use('/static', express.static(path.join(projectRoot, 'public-site', 'static'), { maxAge: '1h', fallthrough: true }));
+
+  const renderHome = homePageRenderer(models, cache);
+  site.use(homeRouter(renderHome));
+  if (options.benchBaseline) {
+    let snapshot: string | undefined;
+    site.get('/__bench/baseline', (_req, res, next) => {
+      const send = (html: string): void => {
+        res.set('Cache-Control', 'no-cache');
+        res.type('html').send(html);
+      };
+      if (snapshot !== undefined) return send(snapshot);
+      renderHome().then((html) => send((snapshot = html)), next);
+    });
+  }
+  site.use(blogRouter(models, cache, options.blogPageSize ?? 9));
+  site.use(accountsRouter(accounts, csrf, limits, log));
+  if (ctx.mail.catcher) site.use('/dev/mailbox', createDevMailboxRouter(ctx.mail.catcher));
+
+  site.use((_req, res, next) => {
+    sendNotFound(res).catch(next);
+  });
+  site.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    reportError('public site', error, log.error);
+    if (res.headersSent) return next(error);
+    sendView(res, 'error', { title: 'Something went wrong', message: 'Something went wrong on our side. Please try again in a moment.' }, 500).catch(() => next(error));
+  });
+  app.use(site);
+  return { cache };
 }
