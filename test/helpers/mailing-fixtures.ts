@@ -1,0 +1,60 @@
+// Builders for the sending and scheduling tests: a mailing with n clients, and an engine on the SMTP test server.
+import type { Database } from '../../src/db/database.js';
+import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
+import type { MailTransport } from '../../src/mail/transport.js';
+import type { Mailing, User } from '../../src/models/index.js';
+import type { Periodicity } from '../../src/models/mailing.js';
+import type { EngineDeps } from '../../src/sending/run-mailing.js';
+import { silentLogger } from '../../src/log.js';
+import { createUser, createMessage, createMailingRow } from './factories.js';
+
+export const TEST_FROM = 'Mailing Service <no-reply@mailing.test>';
+/** Short enough to keep tests quick, long enough for smtp-server's 100 ms greeting pause. */
+export const FAST_TIMEOUTS = { connectionMs: 500, greetingMs: 300, socketMs: 400, sendMs: 3000 };
+export const FAST_RETRY = { maxTries: 3, delayMs: () => 20 };
+
+export function testTransport(url: string, maxConnections = 3): MailTransport {
+  return createSmtpTransport({ url, from: TEST_FROM, pool: { maxConnections, maxMessages: 100 }, timeouts: FAST_TIMEOUTS, logger: () => undefined });
+}
+
+export function testEngine(db: Database, transport: MailTransport, overrides: Partial<EngineDeps> = {}): EngineDeps {
+  return { sequelize: db.sequelize, transport, log: silentLogger, retry: FAST_RETRY, concurrency: 3, messageIdDomain: 'mailing.test', ...overrides };
+}
+
+/** Inserts n clients of the owner in one statement (fast for thousands); returns their e-mails in id order. */
+export async function insertClients(db: Database, owner: User, n: number, prefix = 'r'): Promise<string[]> {
+  const rows = await db.sequelize.query<{ email: string }>(
+    `INSERT INTO clients (owner_id, email, full_name, comment)
+     SELECT $1, $2 || '-' || i || '@example.test', 'Recipient ' || i, '' FROM generate_series(1, $3) AS i
+     RETURNING email`,
+    { bind: [owner.id, `${prefix}${owner.id}`, n], type: 'SELECT' as never },
+  );
+  return rows.map((row) => row.email);
+}
+
+export async function linkAllClients(db: Database, mailing: Mailing): Promise<void> {
+  await db.sequelize.query(
+    'INSERT INTO mailing_clients (mailing_id, client_id) SELECT $1, id FROM clients WHERE owner_id = $2 ON CONFLICT DO NOTHING',
+    { bind: [mailing.id, mailing.ownerId] },
+  );
+}
+
+/** A mailing (row only, no job) to n fresh clients of a fresh user. */
+export async function mailingTo(
+  db: Database,
+  n: number,
+  options: { startAt?: Date; endAt?: Date; periodicity?: Periodicity; owner?: User; subject?: string } = {},
+): Promise<{ owner: User; mailing: Mailing; emails: string[] }> {
+  const owner = options.owner ?? (await createUser(db));
+  const emails = await insertClients(db, owner, n, `r${Math.floor(Math.random() * 1e6)}x`);
+  const message = await createMessage(db, owner, { subject: options.subject ?? 'Monthly news', body: 'Hello from the tests.' });
+  const startAt = options.startAt ?? new Date(Date.now() - 60_000);
+  const mailing = await createMailingRow(db, owner, {
+    message,
+    startAt,
+    endAt: options.endAt ?? new Date(startAt.getTime() + 30 * 86_400_000),
+    periodicity: options.periodicity ?? 'daily',
+  });
+  await linkAllClients(db, mailing);
+  return { owner, mailing, emails };
+}
