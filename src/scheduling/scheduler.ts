@@ -1,6 +1,6 @@
 // Agenda wired to the planner: one "send-mailing" job per mailing, reconcile on start, resume of crashed runs.
 import os from 'node:os';
-import { Agenda, type Job } from 'agenda';
+import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import type { Logger } from '../log.js';
 import { reportError } from '../errors.js';
 import type { MailingJob, MailingJobs } from './mailing-jobs.js';
@@ -43,6 +43,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const name = options.name ?? `${os.hostname()}:${process.pid}`;
   const lockLifetimeMs = options.lockLifetimeMs ?? 60_000;
   let agenda: Agenda | undefined;
+  let backend: AgendaBackend | undefined;
   let connecting: Promise<Agenda> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let started = false;
@@ -55,7 +56,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function connected(): Promise<Agenda> {
     connecting ??= (async () => {
-      const backend = await createJobStoreBackend(options.store);
+      backend = await createJobStoreBackend(options.store);
       const instance = new Agenda({
         backend,
         name,
@@ -136,11 +137,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       sweeper = undefined;
       const store = agenda;
       if (!store) return;
+      // stop taking jobs first; Agenda unlocks the ones it held so other workers can take them
       if (started) await store.stop(false).catch((error: unknown) => reportError('scheduler: stopping', error, log.error));
       started = false;
       // runs of this process stop between two sends (shouldStop) and leave the rest resumable
       while (active.size > 0) await Promise.allSettled([...active]);
-      await store.stop(true).catch(() => undefined);
+      // Agenda.stop() only disconnects a started instance; a job store used for writing only is closed here
+      await backend?.disconnect().catch(() => undefined);
+      backend = undefined;
       agenda = undefined;
       connecting = undefined;
     },

@@ -58,3 +58,25 @@ export async function mailingTo(
   await linkAllClients(db, mailing);
   return { owner, mailing, emails };
 }
+
+/** A clock a test sets by hand. */
+export function manualClock(start: Date): { now: () => Date; set(at: Date | string): void } {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    set(at) {
+      current = new Date(at);
+    },
+  };
+}
+
+/** Jobs of the Agenda PostgreSQL store, read straight from its table (what a restarted worker would find). */
+export async function storedJobs(db: Database): Promise<Array<{ mailingId: number; nextRunAt: Date | null }>> {
+  const exists = await db.sequelize.query<{ ok: boolean }>(`SELECT to_regclass('agenda_jobs') IS NOT NULL AS ok`, { type: 'SELECT' as never });
+  if (!exists[0]?.ok) return [];
+  const rows = await db.sequelize.query<{ mailing_id: string; next_run_at: Date | null }>(
+    `SELECT data->>'mailingId' AS mailing_id, next_run_at FROM agenda_jobs WHERE name = 'send-mailing' ORDER BY 1`,
+    { type: 'SELECT' as never },
+  );
+  return rows.map((row) => ({ mailingId: Number(row.mailing_id), nextRunAt: row.next_run_at }));
+}
