@@ -3,23 +3,33 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ServiceContext } from './context.js';
 import { reportError } from './errors.js';
 import { mountAdmin } from '../admin/index.js';
-import { mountPublicSite } from '../public-site/index.js';
+import { mountPublicSite, type PublicSiteOptions } from '../public-site/index.js';
+import { createHealthCheck, type HealthOptions } from './health.js';
 
-export async function createApp(ctx: ServiceContext): Promise<Express> {
+export interface AppOptions {
+  /** Tests and benchmarks tune the public site (cache, rate limits); production uses the defaults. */
+  publicSite?: PublicSiteOptions;
+  health?: HealthOptions;
+}
+
+export async function createApp(ctx: ServiceContext, options: AppOptions = {}): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  app.get('/healthz', async (_req, res) => {
-    const database = await ctx.db.sequelize
-      .query('SELECT 1')
-      .then(() => 'ok')
-      .catch((error: Error) => `error: ${error.message}`);
-    res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', database });
+  const health = createHealthCheck(ctx, options.health);
+  app.get('/healthz', (_req, res, next) => {
+    health()
+      .then((report) => {
+        res.set('Cache-Control', 'no-store');
+        // 503 only when this process cannot do its work; a mail outage leaves the pages up (mails wait)
+        res.status(report.status === 'down' ? 503 : 200).json(report);
+      })
+      .catch(next);
   });
 
   await mountAdmin(app, ctx);
-  await mountPublicSite(app, ctx);
+  await mountPublicSite(app, ctx, options.publicSite);
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     reportError('web', error, ctx.log.error);
