@@ -1,7 +1,86 @@
-// The back office (AdminJS at /admin): mounted by the app. Built in issue 4.
-import type { Express } from 'express';
+// The back office (AdminJS at /admin): login and sessions, the resources with their access rules, the dashboard,
+// and the uploaded blog images at /uploads.
+import { ADMIN_BUNDLE_DIR } from './bundle-dir.js'; // first: AdminJS reads its bundle folder when imported
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import AdminJS from 'adminjs';
+import AdminJSExpress from '@adminjs/express';
+import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
+import { authenticator, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
+import { componentLoader, Components } from './components/index.js';
+import { dashboardHandler } from './dashboard.js';
+import { clientsResource } from './resources/clients.resource.js';
+import { messagesResource } from './resources/messages.resource.js';
+import { mailingsResource } from './resources/mailings.resource.js';
+import { attemptsResource } from './resources/attempts.resource.js';
+import { deliveriesResource } from './resources/deliveries.resource.js';
+import { usersResource } from './resources/users.resource.js';
+import { groupsResource } from './resources/groups.resource.js';
+import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
+import { UPLOADS_URL } from './resources/blog-image.provider.js';
+import { translations } from './locale.js';
 
-export async function mountAdmin(_app: Express, _ctx: ServiceContext): Promise<void> {
-  // The back office lands with issue 4.
+export const ADMIN_ROOT = '/admin';
+
+export interface AdminOptions {
+  loginLimit?: LoginLimit;
+}
+
+AdminJS.registerAdapter({ Database, Resource });
+
+let staleBundleRemoved = false;
+
+/** Outside production AdminJS bundles our components on the first request for them: never from an old bundle. */
+function dropStaleBundle(ctx: ServiceContext): void {
+  if (ctx.config.isProduction || staleBundleRemoved) return;
+  staleBundleRemoved = true;
+  fs.rmSync(path.join(ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
+}
+
+export function buildAdmin(ctx: ServiceContext): AdminJS {
+  return new AdminJS({
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    componentLoader,
+    resources: [
+      mailingsResource(ctx),
+      clientsResource(ctx),
+      messagesResource(ctx),
+      attemptsResource(ctx),
+      deliveriesResource(ctx),
+      usersResource(ctx),
+      groupsResource(ctx),
+      blogPostsResource(ctx),
+    ],
+    dashboard: { component: Components.Dashboard, handler: dashboardHandler(ctx) },
+    branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
+    locale: { language: 'en', translations: { en: translations } },
+    settings: { defaultPerPage: 20 },
+  });
+}
+
+export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
+  dropStaleBundle(ctx);
+  const admin = buildAdmin(ctx);
+  const sessions = sessionSetup(ctx);
+
+  // uploaded blog images: images only (checked at upload), never sniffed as something else
+  const uploads = uploadsFolder(ctx);
+  fs.mkdirSync(uploads, { recursive: true });
+  app.use(UPLOADS_URL, express.static(uploads, { maxAge: '1d', index: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff') }));
+
+  app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
+  // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx));
+
+  const router = AdminJSExpress.buildAuthenticatedRouter(
+    admin,
+    { authenticate: authenticator(ctx), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
+    null,
+    sessions.options,
+  );
+  app.use(admin.options.rootPath, router);
 }

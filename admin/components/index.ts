@@ -1,0 +1,15 @@
+// The one registry of the back office's custom React components (bundled by AdminJS at start).
+import path from 'node:path';
+import { ComponentLoader } from 'adminjs';
+import { projectRoot } from '../../src/paths.js';
+
+export const componentLoader = new ComponentLoader();
+
+// the .tsx sources are bundled, also when running from dist/ (they are not compiled there)
+const source = (name: string): string => path.join(projectRoot, 'admin', 'components', name);
+
+export const Components = {
+  ClientPicker: componentLoader.add('ClientPicker', source('client-picker.tsx')),
+  ConfirmAction: componentLoader.add('ConfirmAction', source('confirm-action.tsx')),
+  Dashboard: componentLoader.add('Dashboard', source('dashboard.tsx')),
+};

@@ -1,0 +1,40 @@
+// Storage of blog images under <DATA_DIR>/uploads, served at /uploads: the stored key IS the image's URL path,
+// so the public site shows `image` as it is (like the seeded /static/blog/… images).
+import fs from 'node:fs';
+import path from 'node:path';
+import { BaseProvider } from '@adminjs/upload';
+import type { UploadedFile } from 'adminjs';
+
+export const UPLOADS_URL = '/uploads';
+
+export class BlogImageProvider extends BaseProvider {
+  constructor(private readonly folder: string) {
+    super(folder);
+    fs.mkdirSync(folder, { recursive: true });
+  }
+
+  /** The file for a key "/uploads/blog/5/x.png"; refuses anything that would leave the uploads folder. */
+  private file(key: string): string {
+    const relative = key.startsWith(`${UPLOADS_URL}/`) ? key.slice(UPLOADS_URL.length + 1) : key;
+    const target = path.resolve(this.folder, relative);
+    if (!target.startsWith(path.resolve(this.folder) + path.sep)) throw new Error(`refusing a file outside the uploads folder: ${key}`);
+    return target;
+  }
+
+  override async upload(file: UploadedFile, key: string): Promise<void> {
+    const target = this.file(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    // copy, not rename: the upload's temporary file may be on another file system
+    await fs.promises.copyFile(file.path, target);
+    await fs.promises.rm(file.path, { force: true });
+  }
+
+  override async delete(key: string): Promise<void> {
+    if (!key.startsWith(`${UPLOADS_URL}/`)) return; // a seeded /static image is not ours to delete
+    await fs.promises.rm(this.file(key), { force: true });
+  }
+
+  override path(key: string): string {
+    return key;
+  }
+}

@@ -1,0 +1,63 @@
+// Blog posts for content managers: title, content, an uploaded image, publication date; the view count is read-only.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ResourceWithOptions } from 'adminjs';
+import uploadFeature from '@adminjs/upload';
+import type { ServiceContext } from '../../src/context.js';
+import { ScopedResource } from '../scoped-resource.js';
+import { accessFeature } from '../features/access.feature.js';
+import { componentLoader } from '../components/index.js';
+import { BlogImageProvider, UPLOADS_URL } from './blog-image.provider.js';
+import { checkBlogImage, IMAGE_EXTENSIONS, IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './blog-image.validation.js';
+
+const FILE_PROPERTY = 'imageFile';
+
+export function uploadsFolder(ctx: ServiceContext): string {
+  return path.join(ctx.config.dataDir, 'uploads');
+}
+
+export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
+  return {
+    resource: new ScopedResource(ctx.db.models.BlogPost, 'blog_posts', {
+      editable: () => ['title', 'content', 'publishedAt', 'image'],
+      internalEditable: ['image'],
+      onCreate: (actor) => ({ authorId: actor.id }),
+      entity: 'blogPost',
+    }),
+    options: {
+      id: 'blog_posts',
+      navigation: { name: 'Blog', icon: 'Book' },
+      titleProperty: 'title',
+      sort: { sortBy: 'id', direction: 'desc' },
+      listProperties: ['id', 'title', 'publishedAt', 'viewsCount', FILE_PROPERTY],
+      filterProperties: ['title', 'publishedAt'],
+      editProperties: ['title', 'content', FILE_PROPERTY, 'publishedAt'],
+      showProperties: ['id', 'title', 'content', FILE_PROPERTY, 'image', 'publishedAt', 'viewsCount', 'authorId', 'createdAt'],
+      properties: {
+        content: { type: 'richtext' },
+        viewsCount: { isVisible: { list: true, filter: false, show: true, edit: false } },
+        image: { isVisible: { list: false, filter: false, show: true, edit: false } },
+        authorId: { reference: 'users', isVisible: { list: false, filter: false, show: true, edit: false } },
+      },
+      actions: {
+        new: { before: [checkBlogImage(FILE_PROPERTY)] },
+        edit: { before: [checkBlogImage(FILE_PROPERTY)] },
+      },
+    },
+    features: [
+      accessFeature('blog_posts'),
+      uploadFeature({
+        componentLoader,
+        provider: new BlogImageProvider(uploadsFolder(ctx)),
+        properties: { key: 'image', file: FILE_PROPERTY, filePath: 'imagePath', filesToDelete: 'imageFilesToDelete' },
+        uploadPath: (record, filename) => `${UPLOADS_URL}/blog/${record.id()}/${randomUUID()}${IMAGE_EXTENSIONS[mimeOf(filename)] ?? path.extname(filename).toLowerCase().replace(/[^.a-z0-9]/g, '')}`,
+        validation: { mimeTypes: [...IMAGE_MIME_TYPES], maxSize: MAX_IMAGE_BYTES },
+      }),
+    ],
+  };
+}
+
+function mimeOf(filename: string): string {
+  const ext = path.extname(filename).toLowerCase();
+  return Object.entries(IMAGE_EXTENSIONS).find(([, e]) => e === ext || (ext === '.jpeg' && e === '.jpg'))?.[0] ?? '';
+}

@@ -1,0 +1,27 @@
+// Deliveries (one per recipient per attempt): read-only reports, scoped like their mailings.
+import type { ResourceWithOptions } from 'adminjs';
+import type { ServiceContext } from '../../src/context.js';
+import { ScopedResource } from '../scoped-resource.js';
+import { accessFeature } from '../features/access.feature.js';
+import { reportOwners } from './report-owners.js';
+
+export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
+  return {
+    resource: new ScopedResource(ctx.db.models.Delivery, 'deliveries', { extend: reportOwners(ctx, 'deliveries') }),
+    options: {
+      id: 'deliveries',
+      navigation: { name: 'Reports', icon: 'Activity' },
+      sort: { sortBy: 'id', direction: 'desc' },
+      listProperties: ['id', 'attemptId', 'email', 'status', 'responseCode', 'sentAt'],
+      filterProperties: ['attemptId', 'email', 'status', 'sentAt', 'createdAt'],
+      showProperties: ['id', 'attemptId', 'clientId', 'email', 'status', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
+      properties: {
+        attemptId: { reference: 'attempts' },
+        clientId: { reference: 'clients' },
+        status: { availableValues: ['pending', 'sending', 'sent', 'failed'].map((s) => ({ value: s, label: s })) },
+        response: { type: 'textarea' },
+      },
+    },
+    features: [accessFeature('deliveries')],
+  };
+}

@@ -1,0 +1,26 @@
+// Groups (superuser only): a name, permissions from the one list in src/access, and members.
+import type { ResourceWithOptions } from 'adminjs';
+import type { ServiceContext } from '../../src/context.js';
+import { ALL_PERMISSIONS } from '../../src/access/permissions.js';
+import { ScopedResource } from '../scoped-resource.js';
+import { accessFeature } from '../features/access.feature.js';
+import { groupBehaviour } from './group.behaviour.js';
+
+export function groupsResource(ctx: ServiceContext): ResourceWithOptions {
+  return {
+    resource: new ScopedResource(ctx.db.models.Group, 'groups', groupBehaviour(ctx)),
+    options: {
+      id: 'groups',
+      navigation: { name: 'People', icon: 'User' },
+      titleProperty: 'name',
+      listProperties: ['id', 'name', 'permissions'],
+      editProperties: ['name', 'permissions', 'memberIds'],
+      showProperties: ['id', 'name', 'permissions', 'memberIds', 'createdAt'],
+      properties: {
+        permissions: { type: 'string', isArray: true, availableValues: ALL_PERMISSIONS.map((p) => ({ value: p, label: p })) },
+        memberIds: { type: 'reference', reference: 'users', isArray: true },
+      },
+    },
+    features: [accessFeature('groups')],
+  };
+}

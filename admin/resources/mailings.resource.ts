@@ -1,0 +1,57 @@
+// Mailings: one message (picker of own messages) to many clients (our own picker over clientIds), with the
+// engine doing the validation and scheduling; managers list, show, disable and enable.
+import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
+import type { ServiceContext } from '../../src/context.js';
+import { PERIODICITIES } from '../../src/models/mailing.js';
+import { ScopedResource } from '../scoped-resource.js';
+import { accessFeature } from '../features/access.feature.js';
+import { ownerProperty } from '../features/owner.js';
+import { Components } from '../components/index.js';
+import { mailingBehaviour } from './mailing.behaviour.js';
+import { mailingActions } from './mailing.actions.js';
+
+const readOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
+
+export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
+  return {
+    resource: new ScopedResource(ctx.db.models.Mailing, 'mailings', mailingBehaviour(ctx)),
+    options: {
+      id: 'mailings',
+      navigation: { name: 'Mailings', icon: 'Mail' },
+      listProperties: ['id', 'messageId', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
+      filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
+      editProperties: ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
+      showProperties: [
+        'id', 'ownerId', 'messageId', 'messageSubject', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
+        'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts',
+      ],
+      properties: {
+        ...ownerProperty,
+        ownerId: { ...ownerProperty.ownerId, isVisible: { list: false, filter: true, show: true, edit: false } },
+        messageId: { type: 'reference', reference: 'messages', isRequired: true, position: 1 },
+        clientIds: {
+          type: 'reference',
+          reference: 'clients',
+          isArray: true,
+          isRequired: true,
+          position: 2,
+          components: { edit: Components.ClientPicker },
+          isVisible: { list: false, filter: false, show: false, edit: true },
+        },
+        startAt: { type: 'datetime', isRequired: true, position: 3 },
+        endAt: { type: 'datetime', isRequired: true, position: 4 },
+        periodicity: { isRequired: true, position: 5, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
+        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: ['created', 'running', 'completed'].map((s) => ({ value: s, label: s })) },
+        disabledById: { ...readOnly, reference: 'users' },
+        messageSubject: { ...readOnly, type: 'string' },
+        recipients: { ...readOnly, type: 'textarea' },
+        latestAttempts: { ...readOnly, type: 'textarea' },
+        nextRunAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
+        lastRunAt: readOnly,
+        disabledAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
+      },
+      actions: mailingActions(ctx) as ResourceOptions['actions'],
+    },
+    features: [accessFeature('mailings')],
+  };
+}

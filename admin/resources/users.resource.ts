@@ -1,0 +1,32 @@
+// Users: a person sees their own profile; managers list, show, block and unblock; the superuser does everything.
+import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
+import type { ServiceContext } from '../../src/context.js';
+import { ScopedResource } from '../scoped-resource.js';
+import { accessFeature } from '../features/access.feature.js';
+import { userBehaviour } from './user.behaviour.js';
+import { userActions } from './user.actions.js';
+
+const shownOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
+
+export function usersResource(ctx: ServiceContext): ResourceWithOptions {
+  return {
+    resource: new ScopedResource(ctx.db.models.User, 'users', userBehaviour(ctx)),
+    options: {
+      id: 'users',
+      navigation: { name: 'People', icon: 'User' },
+      titleProperty: 'email',
+      listProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'lastLoginAt'],
+      filterProperties: ['email', 'fullName', 'isSuperuser', 'blockedAt', 'createdAt'],
+      editProperties: ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'],
+      showProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt'],
+      properties: {
+        passwordHash: { isVisible: false },
+        password: { type: 'password', isVisible: { list: false, filter: false, show: false, edit: true } },
+        blockedById: { ...shownOnly, reference: 'users' },
+        lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
+      },
+      actions: userActions(ctx) as ResourceOptions['actions'],
+    },
+    features: [accessFeature('users')],
+  };
+}

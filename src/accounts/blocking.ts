@@ -1,0 +1,56 @@
+// Blocking and unblocking a user: the policy decides who may, the user's sessions end and their mailings stop.
+import { Op } from 'sequelize';
+import type { ServiceContext } from '../context.js';
+import { can, type Actor } from '../access/policy.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { dataChanged } from '../events.js';
+import type { User } from '../models/index.js';
+
+/** The part of the mailing service blocking needs (present once the sending engine is wired into the context). */
+interface OwnerHooks {
+  ownerBlocked(userId: number): Promise<unknown>;
+  ownerUnblocked(userId: number): Promise<unknown>;
+}
+
+function mailingHooks(ctx: ServiceContext): OwnerHooks | undefined {
+  return (ctx as ServiceContext & { mailings?: OwnerHooks }).mailings;
+}
+
+async function target(ctx: ServiceContext, actor: Actor, userId: number, action: 'block' | 'unblock'): Promise<User> {
+  const user = await ctx.db.models.User.findByPk(userId);
+  if (!user) throw new NotFoundError(`There is no user with id ${userId}.`);
+  if (!can(actor, action, 'users')) throw new ForbiddenError(`You are not allowed to ${action} users.`);
+  if (user.id === actor.id) throw new ForbiddenError(`You cannot ${action} yourself.`);
+  if (user.isSuperuser) throw new ForbiddenError(`A superuser cannot be ${action}ed.`);
+  return user;
+}
+
+/** Deletes every stored back-office session of a user; returns how many ended. */
+export async function endSessionsOf(ctx: ServiceContext, userId: number): Promise<number> {
+  const [, result] = await ctx.db.sequelize.query(`DELETE FROM sessions WHERE sess -> 'adminUser' ->> 'id' = $1`, { bind: [String(userId)] });
+  return (result as { rowCount?: number } | undefined)?.rowCount ?? 0;
+}
+
+/** Blocks a user (managers and superusers; nobody blocks themselves or a superuser): no login, no sessions, no sends. */
+export async function blockUser(ctx: ServiceContext, actor: Actor, userId: number): Promise<User> {
+  const user = await target(ctx, actor, userId, 'block');
+  if (!user.blockedAt) {
+    // conditional update, so two managers blocking at once record one of them
+    await ctx.db.models.User.update({ blockedAt: new Date(), blockedById: actor.id }, { where: { id: user.id, blockedAt: { [Op.is]: null } } });
+  }
+  await endSessionsOf(ctx, user.id);
+  await mailingHooks(ctx)?.ownerBlocked(user.id);
+  dataChanged('user');
+  return user.reload();
+}
+
+/** Lifts a block; the user may log in again and their mailings resume. */
+export async function unblockUser(ctx: ServiceContext, actor: Actor, userId: number): Promise<User> {
+  const user = await target(ctx, actor, userId, 'unblock');
+  if (user.blockedAt) {
+    await ctx.db.models.User.update({ blockedAt: null, blockedById: null }, { where: { id: user.id } });
+    await mailingHooks(ctx)?.ownerUnblocked(user.id);
+  }
+  dataChanged('user');
+  return user.reload();
+}
