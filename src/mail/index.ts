@@ -15,6 +15,11 @@ export interface MailService {
 }
 
 export interface StartMailOptions {
+  /**
+   * For the CLI and workers next to a running server: when the catcher's port is taken (by the server's
+   * catcher), send to it instead of failing.
+   */
+  shareCatcher?: boolean;
   pool?: Partial<SmtpPoolSettings>;
   timeouts?: Partial<SmtpTimeouts>;
 }
@@ -25,18 +30,25 @@ export async function startMail(
   options: StartMailOptions = {},
 ): Promise<MailService> {
   let catcher: MailCatcher | undefined;
-  let url = config.smtpUrl;
+  let url: string | undefined = config.smtpUrl;
   if (url === undefined) {
     // config already refuses production without SMTP_URL; this is the second lock on that door
     if (config.isProduction) throw new Error('The local mail catcher never runs in production: set SMTP_URL');
-    catcher = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
-    await catcher.start();
-    url = catcher.url;
-    log.info(`no SMTP_URL: mails go to the local catcher at ${url} (read them at /dev/mailbox)`);
+    const own = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
+    try {
+      await own.start();
+      catcher = own;
+      url = own.url;
+      log.info(`no SMTP_URL: mails go to the local catcher at ${url} (read them at /dev/mailbox)`);
+    } catch (error) {
+      if (!options.shareCatcher || config.mailCatcherPort === 0) throw error;
+      url = `smtp://127.0.0.1:${config.mailCatcherPort}`;
+      log.info(`no SMTP_URL: the catcher port is taken, sending to the running catcher at ${url}`);
+    }
   } else {
     log.info(`mail goes out through ${redactSmtpUrl(url)}`);
   }
-  const transport = createSmtpTransport({ url, from: config.mailFrom, pool: options.pool, timeouts: options.timeouts, logger: log.warn });
+  const transport = createSmtpTransport({ url: url!, from: config.mailFrom, pool: options.pool, timeouts: options.timeouts, logger: log.warn });
   return {
     transport,
     catcher,

@@ -1,0 +1,238 @@
+// The operator's command line: `send` (due mailings, or one with --mailing ID) and `worker` (the scheduler alone).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar, Presets } from 'cli-progress';
+import { getConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { isOperational, reportError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+import { startMail, type MailService } from './mail/index.js';
+import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
+import type { DueResult } from './scheduling/planner.js';
+import { runMailing, type RunProgress } from './sending/run-mailing.js';
+
+const USAGE = {
+  main: `Usage: node dist/cli.js <command> [options]
+
+Commands:
+  send                 send every mailing that is due now (the same run the scheduler makes)
+  send --mailing ID    send one mailing now
+  worker               run the scheduler alone (no web server); stop with Ctrl-C or SIGTERM
+
+Run "node dist/cli.js <command> --help" for a command's options.`,
+  send: `Usage: node dist/cli.js send [--mailing ID]
+
+Sends every mailing whose run is due now, or only mailing ID (now, even if its run was made already).
+Shows progress (a bar on a terminal, plain lines otherwise) and a summary.
+Exit code: 0 when every recipient got the mail, 1 when a delivery failed or a run could not be made, 2 for usage errors.`,
+  worker: `Usage: node dist/cli.js worker
+
+Runs the scheduler alone: takes due mailing jobs from the job store (PostgreSQL, or MongoDB when MONGODB_URL
+is set), repairs missing jobs, resumes runs a crashed process left. Any number of workers may share one database.
+Stops cleanly on SIGINT/SIGTERM: runs in progress stop between two mails and stay resumable.`,
+};
+
+export class UsageError extends Error {}
+
+interface Parsed {
+  command: 'send' | 'worker' | 'help';
+  help: keyof typeof USAGE;
+  mailingId?: number;
+}
+
+export function parseArgs(argv: string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', help: 'main' };
+  if (command !== 'send' && command !== 'worker') throw new UsageError(`Unknown command "${command}".`);
+  if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', help: command };
+  if (command === 'worker') {
+    if (rest.length > 0) throw new UsageError(`worker takes no options, got "${rest.join(' ')}".`);
+    return { command, help: command };
+  }
+  let mailingId: number | undefined;
+  for (let i = 0; i < rest.length; i += 1) {
+    const arg = rest[i]!;
+    const value = arg.startsWith('--mailing=') ? arg.slice('--mailing='.length) : arg === '--mailing' ? rest[++i] : undefined;
+    if (value === undefined) throw new UsageError(arg === '--mailing' ? '--mailing needs a mailing id.' : `Unknown option "${arg}".`);
+    const id = Number(value);
+    if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--mailing needs a mailing id (a whole number), got "${value}".`);
+    mailingId = id;
+  }
+  return { command, help: command, mailingId };
+}
+
+/** Progress on stdout: a bar per run on a terminal, a line every second otherwise. */
+function progressReporter(out: NodeJS.WriteStream): { update(p: RunProgress): void; done(): void } {
+  if (out.isTTY) {
+    let bar: SingleBar | undefined;
+    let attempt = 0;
+    return {
+      update(p) {
+        if (p.attemptId !== attempt) {
+          bar?.stop();
+          attempt = p.attemptId;
+          bar = new SingleBar({ format: `mailing ${p.mailingId} [{bar}] {value}/{total} sent or failed | {eta_formatted} left`, hideCursor: true }, Presets.shades_classic);
+          bar.start(p.total, 0);
+        }
+        bar?.update(p.sent + p.failed);
+      },
+      done() {
+        bar?.stop();
+        bar = undefined;
+        attempt = 0;
+      },
+    };
+  }
+  let last = 0;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < 1000 && p.sent + p.failed < p.total) return;
+      last = now;
+      out.write(`mailing ${p.mailingId}: ${p.sent + p.failed}/${p.total} (${p.sent} sent, ${p.failed} failed)\n`);
+    },
+    done() {
+      last = 0;
+    },
+  };
+}
+
+interface Running {
+  config: Config;
+  db: Database;
+  mail: MailService;
+  services: MailingServices;
+  close(): Promise<void>;
+}
+
+async function open(log: Logger, onProgress?: (p: RunProgress) => void): Promise<Running> {
+  const config = getConfig();
+  const db = await openDatabase(config, { log: log.child('db').info });
+  const mail = await startMail(config, log.child('mail'), { shareCatcher: true });
+  const services = startMailingServices({ config, db, mail, log, engine: { onProgress } });
+  return {
+    config,
+    db,
+    mail,
+    services,
+    async close() {
+      await services.close();
+      await mail.close();
+      await db.close();
+    },
+  };
+}
+
+function describe(result: DueResult): string {
+  const { outcome } = result;
+  switch (outcome.kind) {
+    case 'done':
+      return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed of ${outcome.total}` +
+        (outcome.failed > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
+    case 'skipped':
+    case 'interrupted':
+    case 'not-due':
+      return `mailing ${result.mailingId}: not sent here, ${outcome.reason}`;
+  }
+}
+
+async function send(mailingId: number | undefined, log: Logger): Promise<number> {
+  const progress = progressReporter(process.stdout);
+  const running = await open(log, (p) => progress.update(p));
+  const { planner } = running.services;
+  const results: DueResult[] = [];
+  try {
+    if (mailingId === undefined) {
+      const due = await planner.dueMailingIds();
+      process.stdout.write(`${due.length} mailing(s) due now\n`);
+      for (const id of due) {
+        results.push(await planner.runDue(id, 'cli'));
+        progress.done();
+        process.stdout.write(`${describe(results[results.length - 1]!)}\n`);
+      }
+    } else {
+      const exists = await running.db.models.Mailing.findByPk(mailingId, { attributes: ['id', 'startAt', 'endAt'] });
+      if (!exists) {
+        process.stderr.write(`Mailing #${mailingId} was not found.\n`);
+        return 1;
+      }
+      const now = new Date();
+      const open = now >= exists.startAt && now < exists.endAt;
+      // inside its window the run also moves the schedule on; outside it is a one-off run
+      const result: DueResult = open
+        ? await planner.runDue(mailingId, 'cli', { force: true })
+        : {
+            mailingId,
+            nextRunAt: null,
+            outcome: await runMailing(
+              { sequelize: running.db.sequelize, transport: running.mail.transport, log, onProgress: (p) => progress.update(p) },
+              mailingId,
+              { scheduledFor: now, trigger: 'cli' },
+            ),
+          };
+      results.push(result);
+      progress.done();
+      process.stdout.write(`${describe(result)}\n`);
+    }
+  } finally {
+    await running.close();
+  }
+  const done = results.flatMap((r) => (r.outcome.kind === 'done' ? [r.outcome] : []));
+  const sent = done.reduce((n, o) => n + o.sent, 0);
+  const failed = done.reduce((n, o) => n + o.failed, 0);
+  const notSent = results.length - done.length;
+  process.stdout.write(`Summary: ${done.length} run(s) made, ${sent} mail(s) sent, ${failed} failed, ${notSent} mailing(s) not sent by this command\n`);
+  const unsentOne = mailingId !== undefined && done.length === 0;
+  return failed > 0 || unsentOne ? 1 : 0;
+}
+
+async function worker(log: Logger): Promise<number> {
+  const running = await open(log);
+  await running.services.scheduler.start(running.services.planner);
+  log.info('worker started: waiting for due mailings (Ctrl-C to stop)');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('stopping: runs in progress stop between two mails and stay resumable');
+  await running.close();
+  log.info('worker stopped cleanly');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE.main}\n`);
+    return 2;
+  }
+  if (parsed.command === 'help') {
+    process.stdout.write(`${USAGE[parsed.help]}\n`);
+    return 0;
+  }
+  const log = createLogger(parsed.command === 'worker' ? 'worker' : 'cli');
+  try {
+    getConfig();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  return parsed.command === 'send' ? send(parsed.mailingId, log) : worker(log);
+}
+
+// run when started as a program (node dist/cli.js, or the source under tsx), not when a test imports parseArgs
+const entry = process.argv[1] ? path.resolve(process.argv[1]) : '';
+if (entry === fileURLToPath(import.meta.url) || /[\\/]dist[\\/]cli\.js$/.test(entry)) {
+  process.on('unhandledRejection', (reason) => reportError('unhandled rejection', reason));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (isOperational(error)) process.stderr.write(`${error.message}\n`);
+      else reportError('cli', error);
+      process.exit(1);
+    },
+  );
+}
