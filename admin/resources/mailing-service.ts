@@ -1,35 +1,23 @@
-// The sending engine's mailing service as the back office calls it (ctx.mailings): every mailing write goes there.
-import type { ServiceContext } from '../../src/context.js';
-import type { Actor } from '../../src/access/policy.js';
-import { OperationalError } from '../../src/errors.js';
+// Form values of a mailing as the sending engine's domain functions (ctx.mailings) take them.
+import type { MailingInput } from '../../src/mailings/mailing-service.js';
+import type { Params } from '../scoped-resource.js';
 
-export interface MailingInput {
-  messageId?: number;
-  clientIds?: number[];
-  startAt?: Date | string;
-  endAt?: Date | string;
-  periodicity?: string;
-}
-
-type Saved = { toJSON?: () => Record<string, unknown>; id?: number } | Record<string, unknown>;
-
-export interface MailingServicePort {
-  create(actor: Actor, input: MailingInput): Promise<Saved>;
-  update(actor: Actor, id: number, input: MailingInput): Promise<Saved>;
-  remove(actor: Actor, id: number): Promise<unknown>;
-  disable(actor: Actor, id: number): Promise<unknown>;
-  enable(actor: Actor, id: number): Promise<unknown>;
-  sendNow(actor: Actor, id: number): Promise<unknown>;
-}
-
-export function mailingService(ctx: ServiceContext): MailingServicePort {
-  const service = (ctx as ServiceContext & { mailings?: MailingServicePort }).mailings;
-  if (!service) throw new OperationalError('The sending engine is not running in this process: mailings cannot be changed here.');
-  return service;
-}
-
-/** A saved mailing as a plain row. */
-export function rowOf(saved: Saved): Record<string, unknown> {
-  const withJson = saved as { toJSON?: () => Record<string, unknown> };
-  return typeof withJson.toJSON === 'function' ? withJson.toJSON() : { ...(saved as Record<string, unknown>) };
+/**
+ * The fields present in a form payload, converted; what is missing stays missing so the engine's validation
+ * names it ("Choose a message", "Choose at least one client").
+ */
+export function mailingInput(params: Params): Partial<MailingInput> {
+  const result: Record<string, unknown> = {};
+  if (params.messageId !== undefined && params.messageId !== null && params.messageId !== '') result.messageId = Number(params.messageId);
+  if (params.clientIds !== undefined) {
+    const ids = Array.isArray(params.clientIds) ? params.clientIds : [params.clientIds];
+    result.clientIds = ids.filter((id) => id !== '' && id !== null && id !== undefined).map(Number);
+  }
+  for (const field of ['startAt', 'endAt'] as const) {
+    const value = params[field];
+    if (typeof value === 'string' && value !== '') result[field] = new Date(value);
+    else if (value instanceof Date) result[field] = value;
+  }
+  if (typeof params.periodicity === 'string') result.periodicity = params.periodicity;
+  return result as Partial<MailingInput>;
 }

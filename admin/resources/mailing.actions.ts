@@ -2,7 +2,6 @@
 import type { ServiceContext } from '../../src/context.js';
 import { confirmedAction } from '../features/confirmed-action.js';
 import { Components } from '../components/index.js';
-import { mailingService } from './mailing-service.js';
 
 export function mailingActions(ctx: ServiceContext) {
   return {
@@ -10,19 +9,19 @@ export function mailingActions(ctx: ServiceContext) {
       resource: 'mailings', action: 'disable', icon: 'Slash', component: Components.ConfirmAction,
       question: 'Disable this mailing? It sends nothing until it is enabled again.',
       done: 'The mailing is disabled.',
-      run: (actor, id) => mailingService(ctx).disable(actor, id),
+      run: (actor, id) => ctx.mailings.disable(actor, id),
     }),
     enable: confirmedAction({
       resource: 'mailings', action: 'enable', icon: 'Play', component: Components.ConfirmAction,
       question: 'Enable this mailing again?',
       done: 'The mailing is enabled.',
-      run: (actor, id) => mailingService(ctx).enable(actor, id),
+      run: (actor, id) => ctx.mailings.enable(actor, id),
     }),
     sendNow: confirmedAction({
       resource: 'mailings', action: 'sendNow', icon: 'Send', component: Components.ConfirmAction,
       question: 'Send this mailing to all its clients now?',
-      done: 'The mailing was sent.',
-      run: (actor, id) => mailingService(ctx).sendNow(actor, id),
+      done: 'Sending started: the attempt shows under Reports.',
+      run: (actor, id) => ctx.mailings.sendNow(actor, id),
     }),
   };
 }

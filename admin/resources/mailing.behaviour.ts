@@ -2,38 +2,21 @@
 // schedule, send at once if due); reads add the clients, the message and the latest attempts to the record.
 import { Op } from 'sequelize';
 import type { ServiceContext } from '../../src/context.js';
-import type { ResourceBehaviour, Params } from '../scoped-resource.js';
-import { mailingService, rowOf, type MailingInput } from './mailing-service.js';
+import type { ResourceBehaviour } from '../scoped-resource.js';
+import type { MailingInput } from '../../src/mailings/mailing-service.js';
+import { mailingInput } from './mailing-service.js';
 
 const ATTEMPTS_SHOWN = 5;
-
-function input(params: Params): MailingInput {
-  const result: MailingInput = {};
-  if (params.messageId !== undefined && params.messageId !== null && params.messageId !== '') result.messageId = Number(params.messageId);
-  if (params.clientIds !== undefined) {
-    const ids = Array.isArray(params.clientIds) ? params.clientIds : [params.clientIds];
-    result.clientIds = [...new Set(ids.filter((id) => id !== '' && id !== null && id !== undefined).map(Number))];
-  }
-  if (typeof params.startAt === 'string' && params.startAt !== '') result.startAt = new Date(params.startAt);
-  if (typeof params.endAt === 'string' && params.endAt !== '') result.endAt = new Date(params.endAt);
-  if (typeof params.periodicity === 'string') result.periodicity = params.periodicity;
-  return result;
-}
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { Client, Message, MailingClient, Attempt } = ctx.db.models;
   return {
     editable: () => ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
     entity: 'mailing',
-    create: async (actor, params) => {
-      // a new mailing needs every field; missing ones are reported by the engine's validation
-      const values: MailingInput = { clientIds: [], ...input(params) };
-      return rowOf(await mailingService(ctx).create(actor, values));
-    },
-    update: async (actor, id, params) => rowOf(await mailingService(ctx).update(actor, id, input(params))),
-    delete: async (actor, id) => {
-      await mailingService(ctx).remove(actor, id);
-    },
+    // a new mailing needs every field: missing ones are named by the engine's validation
+    create: async (actor, params) => (await ctx.mailings.create(actor, { clientIds: [], ...mailingInput(params) } as MailingInput)).toJSON(),
+    update: async (actor, id, params) => (await ctx.mailings.update(actor, id, mailingInput(params))).toJSON(),
+    delete: (actor, id) => ctx.mailings.remove(actor, id),
     async extend(rows, detail) {
       const ids = rows.map((row) => Number(row.id));
       const links = await MailingClient.findAll({ where: { mailingId: { [Op.in]: ids } }, order: [['clientId', 'ASC']] });

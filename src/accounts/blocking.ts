@@ -6,16 +6,6 @@ import { ForbiddenError, NotFoundError } from '../errors.js';
 import { dataChanged } from '../events.js';
 import type { User } from '../models/index.js';
 
-/** The part of the mailing service blocking needs (present once the sending engine is wired into the context). */
-interface OwnerHooks {
-  ownerBlocked(userId: number): Promise<unknown>;
-  ownerUnblocked(userId: number): Promise<unknown>;
-}
-
-function mailingHooks(ctx: ServiceContext): OwnerHooks | undefined {
-  return (ctx as ServiceContext & { mailings?: OwnerHooks }).mailings;
-}
-
 async function target(ctx: ServiceContext, actor: Actor, userId: number, action: 'block' | 'unblock'): Promise<User> {
   const user = await ctx.db.models.User.findByPk(userId);
   if (!user) throw new NotFoundError(`There is no user with id ${userId}.`);
@@ -39,7 +29,7 @@ export async function blockUser(ctx: ServiceContext, actor: Actor, userId: numbe
     await ctx.db.models.User.update({ blockedAt: new Date(), blockedById: actor.id }, { where: { id: user.id, blockedAt: { [Op.is]: null } } });
   }
   await endSessionsOf(ctx, user.id);
-  await mailingHooks(ctx)?.ownerBlocked(user.id);
+  await ctx.mailings.ownerBlocked(user.id);
   dataChanged('user');
   return user.reload();
 }
@@ -49,7 +39,7 @@ export async function unblockUser(ctx: ServiceContext, actor: Actor, userId: num
   const user = await target(ctx, actor, userId, 'unblock');
   if (user.blockedAt) {
     await ctx.db.models.User.update({ blockedAt: null, blockedById: null }, { where: { id: user.id } });
-    await mailingHooks(ctx)?.ownerUnblocked(user.id);
+    await ctx.mailings.ownerUnblocked(user.id);
   }
   dataChanged('user');
   return user.reload();

@@ -1,5 +1,5 @@
-// Starts the real web app (createApp) on an ephemeral loopback port with a ServiceContext built on the test
-// database, and optionally a real SMTP transport pointed at an SmtpTestServer; for HTTP and browser tests.
+// Starts the real web app (createApp) on an ephemeral loopback port with a real ServiceContext on the test
+// database: mail through a real SMTP transport (to an SmtpTestServer when given) and the real mailing services.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -9,9 +9,10 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import type { ServiceContext } from '../../src/context.js';
 import { silentLogger } from '../../src/log.js';
-import { createApp } from '../../src/app.js';
-import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
-import type { MailTransport } from '../../src/mail/transport.js';
+import { createApp, type AppOptions } from '../../src/app.js';
+import type { MailService } from '../../src/mail/index.js';
+import { testTransport } from './mailing-fixtures.js';
+import { testMailingServices } from './mailing-services.js';
 import type { SmtpTestServer } from './smtp-test-server.js';
 
 export interface TestApp {
@@ -22,15 +23,11 @@ export interface TestApp {
 
 export interface TestAppOptions {
   db: Database;
-  /** When given, ctx.mail sends to this server. */
+  /** Mail goes to this server; without it, to a closed port (sends fail fast, nothing else is affected). */
   smtp?: SmtpTestServer;
   /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. */
   env?: Record<string, string>;
-  /**
-   * Adds services to the context before the app is built (e.g. the sending engine's ctx.mailings), so this
-   * helper does not need to know every part of the service.
-   */
-  extend?: (ctx: ServiceContext & { mail?: MailTransport }) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  app?: AppOptions;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -47,12 +44,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = testConfig(options.smtp ? { SMTP_URL: options.smtp.url, ...options.env } : options.env);
-  const mail = options.smtp
-    ? createSmtpTransport({ url: options.smtp.url, from: config.mailFrom, timeouts: { connectionMs: 1000, greetingMs: 1000, socketMs: 2000, sendMs: 5000 } })
-    : undefined;
-  const base: ServiceContext & { mail?: MailTransport } = { config, db: options.db, log: silentLogger, ...(mail ? { mail } : {}) };
-  const ctx = { ...base, ...(await options.extend?.(base)) } as ServiceContext;
-  const app = await createApp(ctx);
+  const transport = testTransport(config.smtpUrl!);
+  const mail: MailService = { transport, close: () => transport.close() };
+  const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
+  const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };
+  const app = await createApp(ctx, options.app);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -62,7 +58,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mail?.close();
+      await services.close();
+      await mail.close();
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
