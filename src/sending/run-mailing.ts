@@ -7,6 +7,7 @@
 // at-least-once, the duplicate being recognisable by the receiver. We chose that over at-most-once (losing
 // mails silently); the window is the mails in flight plus at most `flushEvery` results (~tens of ms).
 import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
 import { classifyMailError } from '../mail/mail-errors.js';
@@ -108,7 +109,8 @@ export async function runMailing(deps: EngineDeps, mailingId: number, options: R
 /** Sends what is left of an unfinished attempt, if this process can take its lease. */
 export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<RunOutcome> {
   const { sequelize, transport, log } = deps;
-  const me = deps.workerId ?? DEFAULT_WORKER_ID;
+  // one token per run, not per process: two runners of one process (a job and the resume sweep) must exclude each other too
+  const me = `${deps.workerId ?? DEFAULT_WORKER_ID}#${randomUUID().slice(0, 8)}`;
   const leaseMs = deps.leaseMs ?? 30_000;
   const heartbeatMs = deps.heartbeatMs ?? Math.floor(leaseMs / 3);
   const batchSize = deps.batchSize ?? 500;
@@ -118,10 +120,10 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY;
   const domain = deps.messageIdDomain ?? 'mailing.local';
 
-  // the claim: a free run, an expired lease, or our own
+  // the claim: a free run or an expired lease
   const [claimed] = await sequelize.query<{ id: number; mailing_id: number; recipients_count: number; scheduled_for: Date }>(
     `UPDATE attempts SET locked_by = $2, locked_until = now() + ($3 || ' milliseconds')::interval, updated_at = now()
-     WHERE id = $1 AND status = 'running' AND (locked_by IS NULL OR locked_until < now() OR locked_by = $2)
+     WHERE id = $1 AND status = 'running' AND (locked_by IS NULL OR locked_until < now())
      RETURNING id, mailing_id, recipients_count, scheduled_for`,
     { bind: [attemptId, me, String(leaseMs)], type: QueryTypes.SELECT },
   );
