@@ -5,6 +5,7 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { userBehaviour } from './user.behaviour.js';
 import { userActions } from './user.actions.js';
+import { withoutPassword } from './user.hooks.js';
 
 const shownOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
 
@@ -25,7 +26,11 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
         blockedById: { ...shownOnly, reference: 'users' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
       },
-      actions: userActions(ctx) as ResourceOptions['actions'],
+      actions: {
+        ...userActions(ctx),
+        new: { after: [withoutPassword] },
+        edit: { after: [withoutPassword] },
+      } as ResourceOptions['actions'],
     },
     features: [accessFeature('users')],
   };
