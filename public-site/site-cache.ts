@@ -17,6 +17,8 @@ export interface SiteCache {
   get<T extends object>(key: string, load: () => Promise<{ value: T; ttlMs?: number }>): Promise<T>;
   clear(): void;
   readonly size: number;
+  /** False when the time-to-live is 0 (benchmarks, debugging): every get() loads. */
+  readonly enabled: boolean;
   /** Stops listening to data changes. */
   close(): void;
 }
@@ -60,6 +62,7 @@ export function createSiteCache(options: SiteCacheOptions = {}): SiteCache {
     get size() {
       return cache.size;
     },
+    enabled: ttl > 0,
     close() {
       unsubscribe();
     },

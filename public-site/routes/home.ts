@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Models } from '../../src/models/index.js';
 import { homeStats } from '../../src/site/home-stats.js';
-import { postPool, type PostSummary } from '../../src/site/posts.js';
+import { postPool } from '../../src/site/posts.js';
 import type { SiteCache } from '../site-cache.js';
 import { renderView } from '../render.js';
 import { asyncRoute } from './async-route.js';
@@ -19,19 +19,36 @@ export function pickRandom<T>(items: readonly T[], n: number): T[] {
   return copy.slice(0, count);
 }
 
-/** Renders the home page: from the cache when it is warm, so a hit asks the database nothing. */
+/** The home page rendered once per cache fill: the page around the posts, and each post's card. */
+interface HomeFragments {
+  before: string;
+  after: string;
+  cards: string[];
+}
+
+const POSTS_SLOT = '\u0000posts\u0000';
+
+async function renderFragments(models: Models, onlyThree: boolean): Promise<{ value: HomeFragments; ttlMs?: number }> {
+  const [stats, pool] = await Promise.all([homeStats(models), postPool(models)]);
+  const { nextPublicationAt } = pool;
+  // without a cache nothing is reused: render only the three cards this request shows
+  const posts = onlyThree ? pickRandom(pool.posts, 3) : pool.posts;
+  const cards = await Promise.all(posts.map((post) => renderView('partials/home-post', { post: { ...post, image: publicImage(post.image) } })));
+  const page = await renderView('home', { stats, hasPosts: cards.length > 0, postsHtml: POSTS_SLOT, currentPath: '/', csrfToken: undefined });
+  const slot = page.indexOf(POSTS_SLOT);
+  const value = slot === -1 ? { before: page, after: '', cards: [] } : { before: page.slice(0, slot), after: page.slice(slot + POSTS_SLOT.length), cards };
+  // a post dated in the future goes live on time, not a time-to-live later
+  return { value, ttlMs: nextPublicationAt ? Math.max(1, nextPublicationAt.getTime() - Date.now()) : undefined };
+}
+
+/**
+ * Renders the home page. The figures and the posts are read and rendered once per cache fill; a request
+ * served from the cache only picks three cards at random and joins strings: no query, no template.
+ */
 export function homePageRenderer(models: Models, cache: SiteCache): () => Promise<string> {
   return async () => {
-    const [stats, pool] = await Promise.all([
-      cache.get('home:stats', async () => ({ value: await homeStats(models) })),
-      cache.get('home:posts', async () => {
-        const { posts, nextPublicationAt } = await postPool(models);
-        // a post dated in the future goes live on time, not a time-to-live later
-        return { value: posts, ttlMs: nextPublicationAt ? Math.max(1, nextPublicationAt.getTime() - Date.now()) : undefined };
-      }),
-    ]);
-    const posts = pickRandom(pool as PostSummary[], 3).map((post) => ({ ...post, image: publicImage(post.image) }));
-    return renderView('home', { stats, posts, currentPath: '/', csrfToken: undefined });
+    const page = await cache.get('home:page', () => renderFragments(models, !cache.enabled));
+    return page.before + pickRandom(page.cards, 3).join('') + page.after;
   };
 }
 
