@@ -2,11 +2,13 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ServiceContext } from './context.js';
 import { reportError } from './errors.js';
-import { mountAdmin } from '../admin/index.js';
+import { mountAdmin, type AdminOptions } from '../admin/index.js';
 import { mountPublicSite, type PublicSiteOptions } from '../public-site/index.js';
 import { createHealthCheck, type HealthOptions } from './health.js';
 
 export interface AppOptions {
+  /** Tests tune the back office (login rate limit). */
+  admin?: AdminOptions;
   /** Tests and benchmarks tune the public site (cache, rate limits); production uses the defaults. */
   publicSite?: PublicSiteOptions;
   health?: HealthOptions;
@@ -28,7 +30,7 @@ export async function createApp(ctx: ServiceContext, options: AppOptions = {}): 
       .catch(next);
   });
 
-  await mountAdmin(app, ctx);
+  await mountAdmin(app, ctx, options.admin);
   await mountPublicSite(app, ctx, options.publicSite);
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
