@@ -22,7 +22,7 @@ export const translations = {
     clientIds: 'Clients',
     startAt: 'First send',
     endAt: 'End',
-    messageSubject: 'Message',
+    messageSubject: 'Message subject',
     recipients: 'Clients',
     latestAttempts: 'Latest attempts',
     nextRunAt: 'Next run',

@@ -1,7 +1,7 @@
 // The mailing form's picker of the user's own clients (many), writing the array property clientIds.0, clientIds.1, …
 import React, { useEffect, useState } from 'react';
 import { FormGroup, Label, SelectAsync } from '@adminjs/design-system';
-import { ApiClient, flat, type BasePropertyProps, type RecordJSON } from 'adminjs';
+import { ApiClient, flat, useTranslation, type BasePropertyProps, type RecordJSON } from 'adminjs';
 
 type Option = { value: string; label: string };
 
@@ -18,7 +18,8 @@ function selectedIds(record: RecordJSON | undefined, path: string): string[] {
   return Array.isArray(value) ? value.map(String).filter((id) => id !== '') : [];
 }
 
-const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange }) => {
+const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange, resource }) => {
+  const { translateProperty } = useTranslation();
   const ids = selectedIds(record, property.path);
   const [labels, setLabels] = useState<Record<string, string>>({});
   const reference = property.reference ?? 'clients';
@@ -44,7 +45,7 @@ const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange 
   const error = record?.errors?.[property.path];
   return (
     <FormGroup error={Boolean(error)}>
-      <Label required={property.isRequired}>{property.label}</Label>
+      <Label required={property.isRequired}>{translateProperty(property.label, resource.id)}</Label>
       <MultiSelect
         isMulti
         cacheOptions
