@@ -1,6 +1,7 @@
 // Published blog posts as the public sees them: no drafts, nothing dated in the future, views counted atomically.
 import { Op, QueryTypes } from 'sequelize';
 import type { Models } from '../models/index.js';
+import { postText } from './post-text.js';
 
 /** What a list or a card needs: no full content, so a cached list stays small. */
 export interface PostSummary {
@@ -13,6 +14,8 @@ export interface PostSummary {
 
 export interface PublicPost extends PostSummary {
   content: string;
+  /** The content as plain text (rich-text HTML reduced to its words and paragraphs), for the page. */
+  text: string;
   viewsCount: number;
 }
 
@@ -27,7 +30,7 @@ const EXCERPT_LENGTH = 220;
 
 /** The first words of a post as plain text, cut at a word boundary. */
 export function excerptOf(content: string, length = EXCERPT_LENGTH): string {
-  const flat = content.replace(/\s+/g, ' ').trim();
+  const flat = postText(content).replace(/\s+/g, ' ').trim();
   if (flat.length <= length) return flat;
   const cut = flat.slice(0, length);
   const space = cut.lastIndexOf(' ');
@@ -97,6 +100,7 @@ export async function countView(models: Pick<Models, 'sequelize'>, id: number): 
     id: row.id,
     title: row.title,
     content: row.content,
+    text: postText(row.content),
     image: row.image,
     excerpt: excerptOf(row.content),
     viewsCount: row.views_count,

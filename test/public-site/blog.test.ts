@@ -83,19 +83,37 @@ describe('the blog', function () {
     expect((await db().models.BlogPost.findByPk(id))!.viewsCount).to.equal(50);
   });
 
-  it('when a post carries HTML and a script, then the page shows them as text and its policy runs no inline script', async function () {
-    const content = 'First line\nsecond line\n\n<script>alert("x")</script><img src=x onerror=alert(1)>';
+  it('when a post is plain text, then its blank lines make paragraphs and its line breaks stay', async function () {
+    const id = await post(db(), 'Plain', hoursAgo(1), 'First line\nsecond line\n\nNext paragraph: 1 & 2');
+    app = await startSiteApp(db());
+
+    const html = await (await fetch(`${app.url}/blog/${id}`)).text();
+
+    expect(html).to.contain('<p>First line<br>second line</p>').and.contain('<p>Next paragraph: 1 &amp; 2</p>');
+  });
+
+  it('when a post carries HTML and a script (rich text from the back office), then only its words show and no script or handler reaches the page', async function () {
+    const content = '<p>Hello <strong>world</strong></p><p>1 &lt; 2 &amp; <em>safe</em></p><script>alert("x")</script><img src=x onerror=alert(1)><p><a href="javascript:alert(2)">click</a></p>';
     const id = await post(db(), '<b>Bold</b> title', hoursAgo(1), content);
     app = await startSiteApp(db());
 
     const response = await fetch(`${app.url}/blog/${id}`);
     const html = await response.text();
 
-    expect(html).to.not.contain('<script>alert').and.not.contain('<img src=x').and.not.contain('<b>Bold</b>');
-    expect(html).to.contain('&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;').and.contain('&lt;b&gt;Bold&lt;/b&gt; title');
-    expect(html).to.contain('<p>First line<br>second line</p>');
+    expect(html).to.contain('<p>Hello world</p>').and.contain('<p>1 &lt; 2 &amp; safe</p>').and.contain('<p>click</p>');
+    expect(html).to.not.contain('alert(').and.not.contain('onerror').and.not.contain('javascript:').and.not.contain('<strong>');
+    expect(html).to.contain('&lt;b&gt;Bold&lt;/b&gt; title').and.not.contain('<b>Bold</b>');
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).to.contain("script-src 'self'").and.not.contain('unsafe-inline');
+  });
+
+  it('when a plain-text post shows code, then it is shown as text, escaped', async function () {
+    const id = await post(db(), 'Escaping', hoursAgo(1), 'Type 5 > 3 and "quotes" & \'apostrophes\'');
+    app = await startSiteApp(db());
+
+    const html = await (await fetch(`${app.url}/blog/${id}`)).text();
+
+    expect(html).to.contain('Type 5 &gt; 3 and &#34;quotes&#34; &amp; &#39;apostrophes&#39;');
   });
 
   it('when a post names an image on another site, then the page leaves the image out', async function () {
