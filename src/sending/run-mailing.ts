@@ -267,30 +267,45 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     }
   };
 
-  // --- the batches, keyed by the last delivery id ---
-  try {
-    let lastId = '0';
-    for (;;) {
-      if (halted()) break;
-      const rows = await sequelize.query<DeliveryRow>(
+  // --- the batches, keyed by the last delivery id; the next one is read while the current one sends ---
+  let lastId = '0';
+  let exhausted = false;
+  let fetching: Promise<void> | undefined;
+  const queue: DeliveryRow[] = [];
+  const refill = (): Promise<void> => {
+    fetching ??= sequelize
+      .query<DeliveryRow>(
         `UPDATE deliveries SET status = 'sending', updated_at = now()
          WHERE id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
                       ORDER BY id LIMIT $3)
          RETURNING id::text AS id, email, tries`,
         { bind: [attemptId, lastId, batchSize], type: QueryTypes.SELECT },
-      );
-      if (rows.length === 0) break;
-      rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      lastId = rows[rows.length - 1]!.id;
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-        while (next < rows.length && !halted()) {
-          const row = rows[next++]!;
-          await deliver(row);
-        }
+      )
+      .then((rows) => {
+        rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        if (rows.length > 0) lastId = rows[rows.length - 1]!.id;
+        if (rows.length < batchSize) exhausted = true;
+        queue.push(...rows);
+      })
+      .finally(() => {
+        fetching = undefined;
       });
-      await Promise.all(lanes);
-    }
+    return fetching;
+  };
+  try {
+    const lanes = Array.from({ length: concurrency }, async () => {
+      while (!halted()) {
+        if (queue.length < batchSize / 2 && !exhausted) void refill().catch(() => undefined);
+        const row = queue.shift();
+        if (row) {
+          await deliver(row);
+          continue;
+        }
+        if (exhausted && !fetching) break;
+        await refill();
+      }
+    });
+    await Promise.all(lanes);
   } finally {
     clearInterval(heartbeat);
     await flush();
