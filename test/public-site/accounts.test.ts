@@ -175,6 +175,52 @@ describe('accounts on the public site', function () {
     });
   });
 
+  describe('when things go wrong', function () {
+    it('when the mail server is down at sign-up, then the account exists and the page offers a new link', async function () {
+      await smtp.refuseConnections();
+      try {
+        const answer = await register();
+
+        expect(answer.status).to.equal(303);
+        expect(answer.location).to.equal('/register/sent?mail=failed');
+        expect((await browser.get(answer.location!)).html).to.contain('could not send the confirmation e-mail').and.contain('href="/verify/resend"');
+        expect(await user()).to.not.equal(null);
+      } finally {
+        await smtp.acceptConnections();
+      }
+    });
+
+    it('when a password is reset, then the other sessions of that user end', async function () {
+      const ada = await createUser(db(), { email: 'ada@example.test' });
+      const other = await createUser(db(), { email: 'bob@example.test' });
+      const expire = new Date(Date.now() + 3600_000).toISOString();
+      for (const [sid, id] of [['s-ada', ada.id], ['s-bob', other.id]] as const) {
+        await db().sequelize.query('INSERT INTO sessions (sid, sess, expire) VALUES (:sid, :sess, :expire)', {
+          replacements: { sid, sess: JSON.stringify({ cookie: {}, adminUser: { id } }), expire },
+        });
+      }
+
+      await browser.submit('/password/forgot', { email: 'ada@example.test' });
+      const link = await linkFromMail('ada@example.test', '/password/reset?token=');
+      await browser.submit(link, { password: NEW_PASSWORD, passwordConfirmation: NEW_PASSWORD });
+
+      const [rows] = await db().sequelize.query('SELECT sid FROM sessions ORDER BY sid');
+      expect(rows).to.deep.equal([{ sid: 's-bob' }]);
+    });
+
+    it('when a blocked user asks for a reset or a new confirmation link, then no mail is sent and the answer is the usual one', async function () {
+      await createUser(db(), { email: 'blocked@example.test', blocked: true, verified: false });
+
+      const reset = await browser.submit('/password/forgot', { email: 'blocked@example.test' });
+      const resend = await browser.submit('/verify/resend', { email: 'blocked@example.test' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+
+      expect(reset.status).to.equal(200);
+      expect(resend.status).to.equal(200);
+      expect(smtp.messages).to.have.lengthOf(0);
+    });
+  });
+
   describe('protection', function () {
     it('when a form is posted without its CSRF token, or with another visitor\'s, then it is refused and nothing is created', async function () {
       const bare = await browser.post('/register', { email: 'csrf@example.test', password: NEW_PASSWORD, passwordConfirmation: NEW_PASSWORD });
