@@ -1,5 +1,5 @@
 // Registration, e-mail verification and password reset: the domain behind the public site's account pages.
-import { QueryTypes, UniqueConstraintError, fn, col, where } from 'sequelize';
+import { QueryTypes, UniqueConstraintError, ValidationError as ModelValidationError, fn, col, where } from 'sequelize';
 import type { Models, User } from '../models/index.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Logger } from '../log.js';
@@ -97,6 +97,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       } catch (error) {
         // the same address registered a moment ago by a concurrent request: the unique index decides
         if (error instanceof UniqueConstraintError) throw new ValidationError(EMAIL_TAKEN, { email: EMAIL_TAKEN });
+        // the model's own e-mail check is stricter than ours on a few odd addresses (e.g. "a..b@example.com")
+        if (error instanceof ModelValidationError) {
+          const problem = 'Enter a valid e-mail address, like name@example.com.';
+          throw new ValidationError(problem, { email: problem });
+        }
         throw error;
       }
       dataChanged('user');

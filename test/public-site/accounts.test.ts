@@ -61,6 +61,7 @@ describe('accounts on the public site', function () {
     it('when the fields are wrong, then the form comes back with a message per field and keeps what was typed', async function () {
       const cases: [Record<string, string>, string, string][] = [
         [{ email: 'not-an-address' }, 'email', 'Enter a valid e-mail address'],
+        [{ email: 'a..b@example.test' }, 'email', 'Enter a valid e-mail address'],
         [{ password: 'short', passwordConfirmation: 'short' }, 'password', 'at least 10 characters'],
         [{ password: 'password123', passwordConfirmation: 'password123' }, 'password', 'most common'],
         [{ passwordConfirmation: 'something-else-1' }, 'passwordConfirmation', 'The two passwords differ'],
