@@ -1,5 +1,5 @@
 // Checks an uploaded blog image on the server (the browser's check is only a convenience): images only, size-limited.
-import { ValidationError as AdminValidationError, type ActionRequest } from 'adminjs';
+import { buildFeature, flat, ValidationError as AdminValidationError, type ActionRequest, type FeatureType } from 'adminjs';
 
 export const IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -13,11 +13,15 @@ interface UploadedLike {
 
 export function checkBlogImage(fileProperty: string) {
   return async (request: ActionRequest): Promise<ActionRequest> => {
-    const file = request.payload?.[fileProperty] as UploadedLike | UploadedLike[] | undefined;
+    // the form sends imageFile.0 (the upload feature takes an array)
+    const file = flat.get(request.payload ?? {}, fileProperty) as UploadedLike | UploadedLike[] | undefined;
     const files = file === undefined || file === null ? [] : Array.isArray(file) ? file : [file];
     for (const item of files) {
       if (typeof item !== 'object') continue;
-      if (!item.type || !(IMAGE_MIME_TYPES as readonly string[]).includes(item.type)) {
+      const extension = (item.name ?? '').toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? '';
+      const knownExtension = [...Object.values(IMAGE_EXTENSIONS), '.jpeg'].includes(extension);
+      // the stored file's extension decides how it is served: both the type and the name must be an image's
+      if (!item.type || !(IMAGE_MIME_TYPES as readonly string[]).includes(item.type) || !knownExtension) {
         throw new AdminValidationError({ [fileProperty]: { message: 'Choose a PNG, JPEG, GIF or WebP image.' } }, { message: 'The file is not an image we accept.' });
       }
       if ((item.size ?? 0) > MAX_IMAGE_BYTES) {
@@ -26,4 +30,10 @@ export function checkBlogImage(fileProperty: string) {
     }
     return request;
   };
+}
+
+/** As a feature placed before the upload feature: its own hook takes the file out of the payload. */
+export function blogImageCheckFeature(fileProperty: string): FeatureType {
+  const check = checkBlogImage(fileProperty);
+  return buildFeature({ actions: { new: { before: [check] }, edit: { before: [check] } } });
 }

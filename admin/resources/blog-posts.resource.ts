@@ -8,7 +8,7 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { componentLoader } from '../components/index.js';
 import { BlogImageProvider, UPLOADS_URL } from './blog-image.provider.js';
-import { checkBlogImage, IMAGE_EXTENSIONS, IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './blog-image.validation.js';
+import { blogImageCheckFeature, IMAGE_EXTENSIONS, IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './blog-image.validation.js';
 
 const FILE_PROPERTY = 'imageFile';
 
@@ -39,18 +39,15 @@ export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
         image: { isVisible: { list: false, filter: false, show: true, edit: false } },
         authorId: { reference: 'users', isVisible: { list: false, filter: false, show: true, edit: false } },
       },
-      actions: {
-        new: { before: [checkBlogImage(FILE_PROPERTY)] },
-        edit: { before: [checkBlogImage(FILE_PROPERTY)] },
-      },
     },
     features: [
       accessFeature('blog_posts'),
+      blogImageCheckFeature(FILE_PROPERTY),
       uploadFeature({
         componentLoader,
         provider: new BlogImageProvider(uploadsFolder(ctx)),
         properties: { key: 'image', file: FILE_PROPERTY, filePath: 'imagePath', filesToDelete: 'imageFilesToDelete' },
-        uploadPath: (record, filename) => `${UPLOADS_URL}/blog/${record.id()}/${randomUUID()}${IMAGE_EXTENSIONS[mimeOf(filename)] ?? path.extname(filename).toLowerCase().replace(/[^.a-z0-9]/g, '')}`,
+        uploadPath: (record, filename) => `${UPLOADS_URL}/blog/${record.id()}/${randomUUID()}${IMAGE_EXTENSIONS[mimeOf(filename)] ?? '.bin'}`,
         validation: { mimeTypes: [...IMAGE_MIME_TYPES], maxSize: MAX_IMAGE_BYTES },
       }),
     ],
