@@ -1,0 +1,152 @@
+// `npm run bench:send`: the engine's speed against raw pooled nodemailer to the same local SMTP server, and the
+// sender's peak memory at 10,000 and 100,000 recipients. Prints the figures and the ratio (goal ≥ 0.8).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { silentLogger } from '../src/log.js';
+import { createSmtpTransport, DEFAULT_SMTP_POOL } from '../src/mail/smtp-transport.js';
+import { runMailing } from '../src/sending/run-mailing.js';
+import { projectRoot } from '../src/paths.js';
+import { createScratchDatabase } from '../test/helpers/database.js';
+import { stopSharedServices } from '../test/helpers/shared-services.js';
+
+const FROM = 'Bench <bench@mailing.test>';
+const POOL = { maxConnections: DEFAULT_SMTP_POOL.maxConnections, maxMessages: DEFAULT_SMTP_POOL.maxMessages };
+const SUBJECT = 'Benchmark mailing';
+const BODY = 'Hello,\n\nthis is the benchmark mailing. '.repeat(20);
+
+async function startSink(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /port (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', () => reject(new Error('the SMTP sink exited')));
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak RSS and heap of this process while `work` runs (sampled every 20 ms). */
+async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ result: T; rssMb: number; heapMb: number }> {
+  global.gc?.();
+  let rss = 0;
+  let heap = 0;
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    rss = Math.max(rss, usage.rss);
+    heap = Math.max(heap, usage.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
+  try {
+    const result = await work();
+    sample();
+    return { result, rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function rawNodemailer(url: string, n: number): Promise<number> {
+  const transporter = nodemailer.createTransport({ pool: true, url, ...POOL });
+  const started = process.hrtime.bigint();
+  // the same bound on mails in flight as the engine's (one per pooled connection), queued in order
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: POOL.maxConnections }, async () => {
+      while (next < n) {
+        const i = next++;
+        await transporter.sendMail({ from: FROM, to: `raw-${i}@example.test`, subject: SUBJECT, text: BODY, messageId: `<raw-${i}@mailing.test>` });
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  transporter.close();
+  return n / seconds;
+}
+
+async function prepareMailing(db: Database, n: number): Promise<number> {
+  const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind });
+  const [[user]] = (await q(
+    `INSERT INTO users (email, password_hash, full_name, verified_at, is_superuser) VALUES ($1, 'x', 'Bench', now(), false) RETURNING id`,
+    [`bench-${n}-${Date.now()}@mailing.test`],
+  )) as [Array<{ id: number }>, unknown];
+  const [[message]] = (await q(`INSERT INTO messages (owner_id, subject, body) VALUES ($1, $2, $3) RETURNING id`, [user!.id, SUBJECT, BODY])) as [
+    Array<{ id: number }>,
+    unknown,
+  ];
+  await q(
+    `INSERT INTO clients (owner_id, email, full_name, comment) SELECT $1::int, 'c' || $1::text || '-' || i || '@example.test', 'Client ' || i, '' FROM generate_series(1, $2) AS i`,
+    [user!.id, n],
+  );
+  const [[mailing]] = (await q(
+    `INSERT INTO mailings (owner_id, message_id, start_at, end_at, periodicity) VALUES ($1, $2, now(), now() + interval '30 days', 'daily') RETURNING id`,
+    [user!.id, message!.id],
+  )) as [Array<{ id: number }>, unknown];
+  await q(`INSERT INTO mailing_clients (mailing_id, client_id) SELECT $1, id FROM clients WHERE owner_id = $2`, [mailing!.id, user!.id]);
+  return mailing!.id;
+}
+
+async function engine(db: Database, url: string, n: number): Promise<{ rate: number; rssMb: number; heapMb: number; sent: number }> {
+  const mailingId = await prepareMailing(db, n);
+  const transport = createSmtpTransport({ url, from: FROM, pool: POOL, logger: () => undefined });
+  const measured = await withPeakMemory(async () => {
+    const started = process.hrtime.bigint();
+    const outcome = await runMailing(
+      { sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections },
+      mailingId,
+      { scheduledFor: new Date(), trigger: 'cli' },
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { outcome, seconds };
+  });
+  await transport.close();
+  const { outcome, seconds } = measured.result;
+  if (outcome.kind !== 'done' || outcome.sent !== n) throw new Error(`the engine did not send everything: ${JSON.stringify(outcome)}`);
+  return { rate: n / seconds, rssMb: measured.rssMb, heapMb: measured.heapMb, sent: outcome.sent };
+}
+
+const fmt = (x: number, digits = 0): string => x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const sink = await startSink();
+  const url = await createScratchDatabase('bench_send');
+  const db = await openDatabase({ databaseUrl: url, embeddedPostgresPort: 0, dataDir: '/tmp' });
+  try {
+    console.log(`pool: ${POOL.maxConnections} connections, ${POOL.maxMessages} mails per connection; SMTP sink in its own process`);
+    // warm-up: JIT, connections. Then raw and engine alternate, best of 3 each: the machine is shared and noisy
+    await rawNodemailer(sink.url, 500);
+    const raws: number[] = [];
+    const engines: Array<Awaited<ReturnType<typeof engine>>> = [];
+    for (let round = 0; round < 3; round += 1) {
+      raws.push(await rawNodemailer(sink.url, 10_000));
+      engines.push(await engine(db, sink.url, 10_000));
+    }
+    const rawBest = Math.max(...raws);
+    const small = engines.reduce((best, e) => (e.rate > best.rate ? e : best));
+    const peakRss = Math.max(...engines.map((e) => e.rssMb));
+    const peakHeap = Math.max(...engines.map((e) => e.heapMb));
+    console.log(`raw pooled nodemailer, 10,000 mails: best ${fmt(rawBest)} msgs/s (runs: ${raws.map((r) => fmt(r)).join(', ')})`);
+    console.log(`engine (runMailing), 10,000 recipients: best ${fmt(small.rate)} msgs/s (runs: ${engines.map((e) => fmt(e.rate)).join(', ')}), peak RSS ${fmt(peakRss)} MB, peak heap ${fmt(peakHeap)} MB`);
+    console.log(`ratio engine / raw (best of each): ${fmt(small.rate / rawBest, 2)} (goal ≥ 0.80)`);
+    // `npm run bench:send -- --quick` stops here
+    if (process.argv.includes('--quick')) return;
+    const large = await engine(db, sink.url, 100_000);
+    console.log(`engine (runMailing), 100,000 recipients: ${fmt(large.rate)} msgs/s, peak RSS ${fmt(large.rssMb)} MB, peak heap ${fmt(large.heapMb)} MB`);
+    console.log(`memory growth 10k → 100k: RSS ×${fmt(large.rssMb / peakRss, 2)}, heap ×${fmt(large.heapMb / peakHeap, 2)}`);
+  } finally {
+    await db.close();
+    await sink.stop();
+    await stopSharedServices();
+  }
+}
+
+await main();
