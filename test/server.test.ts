@@ -63,7 +63,9 @@ describe('starting the service on embedded defaults', () => {
       expect(first.output()).to.contain('admin@example.com');
       const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
       expect(health.status).to.equal(200);
-      expect(await health.json()).to.deep.include({ database: 'ok' });
+      const report = (await health.json()) as { status: string; database: { status: string }; jobStore: { status: string }; mail: { status: string } };
+      expect(report.status).to.equal('ok');
+      expect([report.database.status, report.jobStore.status, report.mail.status]).to.deep.equal(['ok', 'ok', 'ok']);
 
       const seed = await runSequelizeCli(['db:seed:all'], env);
       expect(seed.code, seed.output).to.equal(0);
