@@ -3,7 +3,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
-import pg from 'pg';
 import { rateLimit } from 'express-rate-limit';
 import type AdminJS from 'adminjs';
 import { fn, col, where } from 'sequelize';
@@ -60,9 +59,21 @@ export interface SessionSetup {
 /** express-session on the `sessions` table, with cookie settings fit for production. */
 export function sessionSetup(ctx: ServiceContext): SessionSetup {
   const PgStore = connectPgSimple(session);
-  const pool = new pg.Pool({ connectionString: ctx.db.url, max: 3, allowExitOnIdle: true });
-  pool.on('error', (error) => ctx.log.error(`session store: ${error.message}`));
-  const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: ctx.config.isTest ? false : 15 * 60 });
+  // the store speaks through the service's own connection pool, so it closes with the database and needs no
+  // shutdown of its own; connect-pg-simple only needs query(text, params) → { rows }
+  const pool = {
+    async query(text: string, params: unknown[] = []) {
+      const [rows] = await ctx.db.sequelize.query(text, { bind: params, raw: true });
+      return { rows: Array.isArray(rows) ? rows : [] };
+    },
+  };
+  const store = new PgStore({
+    pool: pool as never,
+    tableName: 'sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: ctx.config.isTest ? false : 15 * 60,
+    errorLog: (...args: unknown[]) => ctx.log.error(`session store: ${args.map(String).join(' ')}`),
+  });
   const options: session.SessionOptions = {
     store,
     secret: ctx.config.sessionSecret,
