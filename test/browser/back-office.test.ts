@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { chromiumAvailable, launchBrowser, screenshot } from '../helpers/browser.js';
+import { chromiumAvailable, launchBrowser, offlineExceptFor, screenshot } from '../helpers/browser.js';
 import { MANAGER_PERMISSIONS } from '../admin/world.js';
 
 /** Polls until the check returns a value (the UI saves asynchronously); fails after the timeout. */
@@ -48,6 +48,7 @@ describe('the back office in a browser', function () {
 
   async function login(email: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await offlineExceptFor(context, app.url);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${app.url}/admin/login`);

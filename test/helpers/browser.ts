@@ -2,7 +2,7 @@
 // go to test-artifacts/ (git-ignored, kept by CI).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -33,4 +33,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Answers every request outside the app at once with an error: the machines are offline, and the AdminJS page
+ * asks for a web font on the internet, which would otherwise hold each page's load event until DNS gives up.
+ */
+export async function offlineExceptFor(context: BrowserContext, origin: string): Promise<void> {
+  await context.route((url) => url.origin !== origin, (route) => route.abort('internetdisconnected'));
 }
