@@ -158,6 +158,12 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     const scheduledFor = options.force && (await slotDone(m.id, slot)) ? now : slot;
     await setState(m.id, { status: 'running', nextRunAt: m.next_run_at });
     const outcome = await runMailing(deps.engine, m.id, { scheduledFor, trigger });
+    if (outcome.kind === 'interrupted') {
+      // not finished here (shutdown, lease lost): the run stays due, so the job brings any worker back to it
+      const due = m.next_run_at ? new Date(m.next_run_at) : slot;
+      await jobs.schedule(m.id, due);
+      return { mailingId, outcome, nextRunAt: due };
+    }
     const next = nextSlotAfter(schedule, now);
     if (next.getTime() >= new Date(m.end_at).getTime()) {
       await jobs.cancel(m.id);

@@ -8,6 +8,7 @@ import type { MailingPlanner } from './planner.js';
 import { createJobStoreBackend, type JobStoreChoice } from './job-store.js';
 
 export const SEND_MAILING_JOB = 'send-mailing';
+const RETRY_AFTER_ERROR_MS = 60_000;
 
 export interface SchedulerOptions {
   store: JobStoreChoice;
@@ -115,6 +116,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             if (result.outcome.kind === 'done') {
               log.info(`mailing ${mailingId}: run ${result.outcome.status}, ${result.outcome.sent}/${result.outcome.total} sent`);
             }
+          } catch (error) {
+            // the database hiccuped: try again in a minute rather than leave the mailing without a job
+            reportError(`scheduler: mailing ${mailingId}`, error, log.error);
+            job.attrs.nextRunAt = new Date(Date.now() + RETRY_AFTER_ERROR_MS);
           } finally {
             clearInterval(touching);
           }

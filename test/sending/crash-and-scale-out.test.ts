@@ -99,6 +99,21 @@ describe('sending across processes', function () {
     expect(restarted.output()).to.contain('resumed attempt');
   });
 
+  it('when a worker is stopped with SIGTERM mid-run, then it exits cleanly and another worker finishes the run with no duplicate', async () => {
+    const { emails } = await dueMailing(1000);
+    const first = worker('stopping');
+    await smtp.waitForMessages(300, 20_000);
+    first.process.kill('SIGTERM');
+    expect(await first.exited).to.equal(0);
+    const atStop = smtp.messages.length;
+    expect(atStop).to.be.below(1000);
+    worker('successor');
+    await until(async () => (await unfinishedAttempts()) === 0, 30_000, 'the run to be finished by the successor');
+    const { raw } = tally(emails, smtp.messages);
+    expect([...raw.values()].every((n) => n === 1), 'each recipient exactly one mail').to.equal(true);
+    expect(first.output()).to.contain('this process is shutting down');
+  });
+
   it('when cli.js send and a worker start at the same moment on the same due mailing, then each recipient gets it once', async () => {
     const { emails } = await dueMailing(400);
     const started = worker('racer');
