@@ -1,5 +1,5 @@
 // Users: a person sees their own profile; managers list, show, block and unblock; the superuser does everything.
-import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
+import type { CurrentAdmin, ResourceOptions, ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
@@ -7,6 +7,8 @@ import { userBehaviour } from './user.behaviour.js';
 import { userActions } from './user.actions.js';
 import { withoutPassword } from './user.hooks.js';
 
+const SUPERUSER_FIELDS = ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'];
+const SELF_FIELDS = ['fullName', 'password'];
 const shownOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
 
 export function usersResource(ctx: ServiceContext): ResourceWithOptions {
@@ -29,7 +31,8 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
       actions: {
         ...userActions(ctx),
         new: { after: [withoutPassword] },
-        edit: { after: [withoutPassword] },
+        // a person editing their own profile sees only what they may change (the server ignores the rest anyway)
+        edit: { after: [withoutPassword], layout: (currentAdmin?: CurrentAdmin) => (currentAdmin?.isSuperuser ? SUPERUSER_FIELDS : SELF_FIELDS) },
       } as ResourceOptions['actions'],
     },
     features: [accessFeature('users')],

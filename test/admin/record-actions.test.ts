@@ -151,4 +151,26 @@ describe('back-office record actions', () => {
     expect(response.body.record.errors.password.message).to.contain('password of at least 8');
     expect(await db().models.User.count({ where: { email: 'nopass@example.test' } })).to.equal(0);
   });
+
+  it('when a user edits their own profile, then the name changes and superuser, e-mail and verification are ignored', async () => {
+    const world = await buildWorld(db());
+    const user = await loggedIn(app.url, 'user@example.test');
+
+    const response = await user.post(`/admin/api/resources/users/records/${world.users.user.id}/edit`, {
+      fullName: 'New Name',
+      isSuperuser: 'true',
+      email: 'admin2@example.test',
+      verifiedAt: '',
+      blockedAt: '',
+    });
+
+    expect(response.body.notice.type, JSON.stringify(response.body.notice)).to.equal('success');
+    const row = await db().models.User.findByPk(world.users.user.id);
+    expect(row!.fullName).to.equal('New Name');
+    expect(row!.isSuperuser).to.equal(false);
+    expect(row!.email).to.equal('user@example.test');
+    expect(row!.verifiedAt).to.be.instanceOf(Date);
+    const form = await user.get(`/admin/api/resources/users/records/${world.users.user.id}/edit`);
+    expect(form.body.record.params.isSuperuser).to.equal(false);
+  });
 });
