@@ -165,6 +165,19 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     await sequelize.query('UPDATE attempts SET recipients_count = $2, updated_at = now() WHERE id = $1', { bind: [attemptId, total] });
   }
 
+  // a resumed run reports its progress from where the previous holder got
+  let sentSoFar = 0;
+  let failedSoFar = 0;
+  if (claimed.recipients_count > 0) {
+    const [done] = await sequelize.query<{ sent: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'failed')::int AS failed
+       FROM deliveries WHERE attempt_id = $1`,
+      { bind: [attemptId], type: QueryTypes.SELECT },
+    );
+    sentSoFar = done?.sent ?? 0;
+    failedSoFar = done?.failed ?? 0;
+  }
+
   let leaseLost: string | undefined;
   const halted = (): boolean => {
     if (!leaseLost && deps.shouldStop?.()) leaseLost = 'this process is shutting down';
@@ -185,8 +198,6 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
 
   // --- results written behind, in groups ---
   let pending: Result[] = [];
-  let sentSoFar = 0;
-  let failedSoFar = 0;
   let flushing: Promise<void> = Promise.resolve();
   let flushTimer: NodeJS.Timeout | undefined;
 
