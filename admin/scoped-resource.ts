@@ -30,6 +30,8 @@ export interface ResourceBehaviour {
    * after saving). Every HTTP path passes its context, so nothing a browser sends can use this.
    */
   internalEditable?: readonly string[];
+  /** Filters on something that is not a column (e.g. a delivery's mailing): path → condition for the value. */
+  virtualFilters?: Record<string, (value: string) => WhereOptions>;
   /** Fields set from the session on create (e.g. ownerId). */
   onCreate?: (actor: Actor) => Params;
 }
@@ -54,6 +56,17 @@ export function toAdminError(error: unknown): unknown {
     return new AdminValidationError({}, { message: 'This record is still used elsewhere (e.g. a message by a mailing): remove that use first.' });
   }
   return error;
+}
+
+/** A filter value the database can compare (a garbage date would be a database error, so it is dropped). */
+function sensible(type: string, value: unknown): boolean {
+  if (type !== 'date' && type !== 'datetime') return true;
+  const range = (value ?? {}) as { from?: string; to?: string };
+  return [range.from, range.to].every((end) => end === undefined || end === '' || !Number.isNaN(new Date(end).getTime()));
+}
+
+function isId(value: unknown): boolean {
+  return /^[1-9][0-9]{0,17}$/.test(String(value));
 }
 
 export class ScopedResource extends SequelizeResource {
@@ -90,15 +103,27 @@ export class ScopedResource extends SequelizeResource {
     return rows.map((row) => new BaseRecord(flat.flatten(row), this));
   }
 
+  /** The list's filters as a where: unknown paths are dropped (instead of failing), virtual ones converted. */
+  private filterWhere(filter: Filter | undefined): WhereOptions {
+    const columns: Array<Filter['filters'][string]> = [];
+    const virtual: WhereOptions[] = [];
+    for (const item of Object.values(filter?.filters ?? {})) {
+      const convert = this.behaviour.virtualFilters?.[item.path];
+      if (convert) virtual.push(convert(String(item.value)));
+      else if (item.property && sensible(item.property.type(), item.value)) columns.push(item);
+    }
+    return { [Op.and]: [convertFilter(columns as unknown as Filter), ...virtual] } as WhereOptions;
+  }
+
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
-    return this.model.count({ where: this.where(context, convertFilter(filter)) });
+    return this.model.count({ where: this.where(context, this.filterWhere(filter)) });
   }
 
   override async find(filter: Filter, options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } }, context?: ActionContext): Promise<BaseRecord[]> {
     const { limit = 20, offset = 0, sort = {} } = options;
     const sortBy = sort.sortBy && this.model.getAttributes()[sort.sortBy] ? sort.sortBy : 'id';
     const models = await this.model.findAll({
-      where: this.where(context, convertFilter(filter)),
+      where: this.where(context, this.filterWhere(filter)),
       limit,
       offset,
       order: [[sortBy, (sort.direction ?? 'asc') === 'desc' ? 'DESC' : 'ASC'], ['id', 'ASC']],
@@ -107,6 +132,8 @@ export class ScopedResource extends SequelizeResource {
   }
 
   override async findOne(id: string | number, context?: ActionContext): Promise<BaseRecord | null> {
+    // ids come from URLs and filters: anything but a whole number finds nothing (rather than a database error)
+    if (!isId(id)) return null;
     const model = await this.model.findOne({ where: this.where(context, { id }) });
     if (!model) return null;
     const [record] = await this.records([model], true);
@@ -114,6 +141,8 @@ export class ScopedResource extends SequelizeResource {
   }
 
   override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
+    ids = ids.filter(isId);
+    if (ids.length === 0) return [];
     const models = await this.model.findAll({ where: this.where(context, { id: { [Op.in]: ids } }) });
     return this.records(models, false);
   }

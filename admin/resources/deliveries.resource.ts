@@ -4,18 +4,30 @@ import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
+import { Op, literal, type WhereOptions } from 'sequelize';
+
+/** Deliveries of one mailing (a delivery knows its attempt, the attempt its mailing). */
+function byMailing(value: string): WhereOptions {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) return { id: { [Op.is]: null } } as WhereOptions;
+  return { attemptId: { [Op.in]: literal(`(SELECT id FROM attempts WHERE mailing_id = ${id})`) } } as WhereOptions;
+}
 
 export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
   return {
-    resource: new ScopedResource(ctx.db.models.Delivery, 'deliveries', { extend: reportOwners(ctx, 'deliveries') }),
+    resource: new ScopedResource(ctx.db.models.Delivery, 'deliveries', {
+      extend: reportOwners(ctx, 'deliveries'),
+      virtualFilters: { mailingId: byMailing },
+    }),
     options: {
       id: 'deliveries',
       navigation: { name: 'Reports', icon: 'Activity' },
       sort: { sortBy: 'id', direction: 'desc' },
       listProperties: ['id', 'attemptId', 'email', 'status', 'responseCode', 'sentAt'],
-      filterProperties: ['attemptId', 'email', 'status', 'sentAt', 'createdAt'],
+      filterProperties: ['mailingId', 'attemptId', 'email', 'status', 'sentAt', 'createdAt'],
       showProperties: ['id', 'attemptId', 'clientId', 'email', 'status', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
       properties: {
+        mailingId: { type: 'reference', reference: 'mailings', isVisible: { list: false, filter: true, show: false, edit: false } },
         attemptId: { reference: 'attempts' },
         clientId: { reference: 'clients' },
         status: { availableValues: ['pending', 'sending', 'sent', 'failed'].map((s) => ({ value: s, label: s })) },

@@ -52,4 +52,25 @@ describe('reports in the back office', () => {
     expect(ids(await user.get(`${list}&filters.email=bounced`))).to.deep.equal([Number(failed.id)]);
     expect(ids(await user.get(`${list}&filters.attemptId=${world.owned.user.attempt}`))).to.deep.equal([world.owned.user.delivery, Number(failed.id)].sort((a, b) => a - b));
   });
+
+  it('when deliveries are filtered by mailing, then only that mailing\'s deliveries are listed, within the scope', async () => {
+    const world = await buildWorld(db());
+    const manager = await loggedIn(app.url, 'manager@example.test');
+    const user = await loggedIn(app.url, 'user@example.test');
+    const list = '/admin/api/resources/deliveries/actions/list?perPage=100';
+
+    expect(ids(await manager.get(`${list}&filters.mailingId=${world.owned.user2.mailing}`))).to.deep.equal([world.owned.user2.delivery]);
+    expect(ids(await user.get(`${list}&filters.mailingId=${world.owned.user2.mailing}`))).to.deep.equal([]);
+    expect(ids(await user.get(`${list}&filters.mailingId=1%20OR%201=1`))).to.deep.equal([]);
+  });
+
+  it('when a filter names a property that does not exist or gives a garbage date, then it is ignored instead of failing', async () => {
+    const world = await buildWorld(db());
+    const user = await loggedIn(app.url, 'user@example.test');
+
+    const response = await user.get('/admin/api/resources/attempts/actions/list?filters.ownerId=2&filters.nonsense=1&filters.attemptedAt~~from=yesterday');
+
+    expect(response.status).to.equal(200);
+    expect(ids(response)).to.deep.equal([world.owned.user.attempt]);
+  });
 });
