@@ -3,8 +3,8 @@
 import { ADMIN_BUNDLE_DIR } from './bundle-dir.js'; // first: AdminJS reads its bundle folder when imported
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express } from 'express';
-import AdminJS from 'adminjs';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import AdminJS, { NotFoundError as AdminNotFoundError } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
@@ -82,5 +82,13 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
     null,
     sessions.options,
   );
+  // AdminJS throws (instead of answering) for a bulk action on ids that are not found, e.g. someone else's
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (error instanceof AdminNotFoundError) {
+      res.status(404).json({ notice: { message: 'Nothing was found for these ids.', type: 'error' }, records: [] });
+      return;
+    }
+    next(error);
+  });
   app.use(admin.options.rootPath, router);
 }
