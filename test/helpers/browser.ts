@@ -1,5 +1,4 @@
-// Headless Chromium (Debian's /usr/bin/chromium) through playwright-core, for the browser tests; screenshots
-// go to test-artifacts/ (git-ignored, kept by CI).
+// Headless Chromium for browser tests (playwright-core driving the system's /usr/bin/chromium); screenshots go to test-artifacts/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,18 +18,19 @@ const ARGS = [
   '--no-first-run',
 ];
 
+/** True when the browser can run here (the CI script installs it: `apt-get install -y chromium`). */
 export function chromiumAvailable(): boolean {
   return fs.existsSync(CHROMIUM_PATH);
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true, timeout: 30_000 });
 }
 
 /** Saves a full-page screenshot as test-artifacts/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
