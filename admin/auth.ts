@@ -8,7 +8,7 @@ import type AdminJS from 'adminjs';
 import { fn, col, where } from 'sequelize';
 import type { ServiceContext } from '../src/context.js';
 import { verifyPassword } from '../src/accounts/passwords.js';
-import { loadActor } from '../src/access/policy.js';
+import { loadActor, loadActorProfile } from '../src/access/policy.js';
 import { toAdminUser, type AdminUser } from './current-admin.js';
 
 export const SESSION_COOKIE = 'mailing.sid';
@@ -107,10 +107,9 @@ export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const current = req.session?.adminUser;
     if (!current) return next();
-    const { User } = ctx.db.models;
-    Promise.all([loadActor(ctx.db.models, Number(current.id)), User.findByPk(Number(current.id), { attributes: ['fullName'] })])
-      .then(([actor, user]) => {
-        if (!actor || !user) {
+    loadActorProfile(ctx.db.models, Number(current.id))
+      .then((profile) => {
+        if (!profile) {
           req.session.destroy(() => {
             if (req.path.startsWith('/api/')) {
               res.status(401).json({ notice: { message: 'Your session has ended. Log in again.', type: 'error' } });
@@ -120,7 +119,7 @@ export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
           });
           return;
         }
-        const fresh = toAdminUser(actor, user.fullName);
+        const fresh = toAdminUser(profile.actor, profile.fullName);
         if (JSON.stringify(fresh) !== JSON.stringify(current)) req.session.adminUser = fresh;
         next();
       })

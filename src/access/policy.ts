@@ -145,18 +145,28 @@ export function scope(actor: Actor | undefined, resource: ResourceName): WhereOp
   }
 }
 
-/**
- * The actor for a user id, with the permissions of all their groups; undefined when the user does not exist,
- * is blocked or has not verified their e-mail (such a user has no access at all).
- */
-export async function loadActor(models: Pick<Models, 'User' | 'Group'>, userId: number): Promise<Actor | undefined> {
+/** The actor and the name to greet them by, from one query; undefined as for loadActor. */
+export async function loadActorProfile(
+  models: Pick<Models, 'User' | 'Group'>,
+  userId: number,
+): Promise<{ actor: Actor; fullName: string } | undefined> {
+  if (!Number.isInteger(userId) || userId <= 0) return undefined;
   const user = await models.User.findByPk(userId, { include: [{ model: models.Group, as: 'groups' }] });
   if (!user || user.blockedAt || !user.verifiedAt) return undefined;
   const groups = ((user as unknown as { groups?: Array<{ permissions: string[] }> }).groups ?? []);
-  return {
+  const actor: Actor = {
     id: user.id,
     email: user.email,
     isSuperuser: user.isSuperuser,
     permissions: new Set(groups.flatMap((group) => group.permissions)),
   };
+  return { actor, fullName: user.fullName };
+}
+
+/**
+ * The actor for a user id, with the permissions of all their groups; undefined when the user does not exist,
+ * is blocked or has not verified their e-mail (such a user has no access at all).
+ */
+export async function loadActor(models: Pick<Models, 'User' | 'Group'>, userId: number): Promise<Actor | undefined> {
+  return (await loadActorProfile(models, userId))?.actor;
 }
