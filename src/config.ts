@@ -26,6 +26,8 @@ export interface Config {
   readonly sessionSecret: string;
   /** Absolute folder where embedded services keep their files. */
   readonly dataDir: string;
+  /** True when DATA_DIR was not set (the embedded database may then move to a folder its account can reach). */
+  readonly dataDirIsDefault: boolean;
   /** Password of the demo accounts; undefined in production unless set. */
   readonly seedPassword: string | undefined;
   /** IANA time zone used for calendar arithmetic of schedules. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env): Config {
     mailFrom: mailFrom(env, 'MAIL_FROM'),
     sessionSecret,
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
+    dataDirIsDefault: optional(env, 'DATA_DIR') === undefined,
     seedPassword,
     appTimezone: timeZone(env, 'APP_TIMEZONE'),
   });

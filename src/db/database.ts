@@ -1,8 +1,9 @@
 // Opens the service's database: the external DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import type { Config } from '../config.js';
-import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
+import { isReachableByServer, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 import { createSequelize, type SequelizeOptions } from './sequelize.js';
 import { migrateUp } from './migrator.js';
 import { initModels, type Models } from '../models/index.js';
@@ -17,6 +18,20 @@ export function embeddedDatabaseUrl(config: Pick<Config, 'embeddedPostgresPort'>
 /** The database URL the service and the operator's tools use for this configuration. */
 export function databaseUrlFor(config: Pick<Config, 'databaseUrl' | 'embeddedPostgresPort'>): string {
   return config.databaseUrl ?? embeddedDatabaseUrl(config);
+}
+
+/**
+ * The embedded cluster's folder: DATA_DIR/postgres. Only when DATA_DIR was left at its default and the project sits
+ * where the server's account cannot enter (a clone under /root), it moves to /var/lib/mailing-service/<project>,
+ * so `npm start` still works there; an explicit DATA_DIR is never second-guessed (the start fails and says why).
+ */
+export function embeddedDataDir(config: Pick<Config, 'dataDir' | 'dataDirIsDefault'>, log?: (line: string) => void): string {
+  const wanted = path.join(config.dataDir, 'postgres');
+  if (!config.dataDirIsDefault || isReachableByServer(wanted)) return wanted;
+  const project = crypto.createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12);
+  const moved = path.join('/var/lib/mailing-service', project, 'postgres');
+  log?.(`embedded PostgreSQL: its account cannot reach ${wanted}; keeping the database in ${moved} (set DATA_DIR to choose)`);
+  return moved;
 }
 
 export interface Database {
@@ -41,13 +56,13 @@ export interface OpenOptions extends SequelizeOptions {
 }
 
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'embeddedPostgresPort' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'embeddedPostgresPort' | 'dataDir'> & Partial<Pick<Config, 'dataDirIsDefault'>>,
   options: OpenOptions = {},
 ): Promise<Database> {
   let embedded: RunningPostgres | undefined;
   if (config.databaseUrl === undefined) {
     embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
+      dataDir: embeddedDataDir({ dataDir: config.dataDir, dataDirIsDefault: config.dataDirIsDefault ?? false }, options.log),
       port: config.embeddedPostgresPort,
       database: EMBEDDED_DATABASE,
       log: options.log,

@@ -130,6 +130,16 @@ function reachableBinaries(bin: Binaries, account: Account | undefined, log: (li
   }
 }
 
+/** Whether the account the server runs as can reach `target` (always true when not running as root). */
+export function isReachableByServer(target: string): boolean {
+  try {
+    checkReachable(target, process.getuid?.() === 0 ? serverAccount() : undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

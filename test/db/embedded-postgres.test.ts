@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkReachable, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
-import { openDatabase } from '../../src/db/database.js';
+import { embeddedDataDir, openDatabase } from '../../src/db/database.js';
 import { DatabaseError } from '../../src/errors.js';
 import { createScratchDatabase, freePort } from '../helpers/database.js';
 
@@ -99,6 +99,23 @@ describe('the embedded PostgreSQL', () => {
     expect(attempt).to.throw(/set DATABASE_URL/);
     fs.chmodSync(closed, 0o755);
     expect(attempt).to.not.throw();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the default data folder is closed to the server account, then the database moves; an explicit DATA_DIR stays', function () {
+    if (process.getuid?.() !== 0) this.skip(); // only root runs the server as another account
+    const dir = tempDir();
+    const closed = path.join(dir, 'project');
+    fs.mkdirSync(closed, { mode: 0o700 });
+    fs.chmodSync(closed, 0o700);
+    const dataDir = path.join(closed, '.data');
+    const lines: string[] = [];
+    const moved = embeddedDataDir({ dataDir, dataDirIsDefault: true }, (line) => lines.push(line));
+    expect(moved).to.match(/^\/var\/lib\/mailing-service\/[0-9a-f]{12}\/postgres$/);
+    expect(lines.join()).to.contain(`cannot reach ${dataDir}/postgres`);
+    expect(embeddedDataDir({ dataDir, dataDirIsDefault: false })).to.equal(path.join(dataDir, 'postgres'));
+    fs.chmodSync(closed, 0o755);
+    expect(embeddedDataDir({ dataDir, dataDirIsDefault: true }), 'a reachable default stays').to.equal(path.join(dataDir, 'postgres'));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
