@@ -39,6 +39,8 @@ export async function main(): Promise<void> {
   const db = await openDatabase(config, { log: log.child('db').info });
   const seeded = await seedIfEmpty(db, config, log);
   const mail = await startMail(config, log.child('mail'));
+  // an unreachable mail server is worth a warning at boot, not a refusal to start: runs retry and record it
+  void mail.transport.verify().catch((error: unknown) => log.warn(`mail server check failed: ${error instanceof Error ? error.message : String(error)}`));
   const mailing = startMailingServices({ config, db, mail, log });
   const ctx: ServiceContext = { config, db, log, mail, mailings: mailing.mailings };
   const app = await createApp(ctx);

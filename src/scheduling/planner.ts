@@ -240,10 +240,13 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     async resumeUnfinished() {
       const rows = await sequelize.query<{ id: number }>(
         `SELECT a.id FROM attempts a JOIN mailings g ON g.id = a.mailing_id JOIN users u ON u.id = g.owner_id
-         WHERE a.status = 'running' AND (a.locked_until IS NULL OR a.locked_until < now())
+         WHERE a.status = 'running'
+           -- an expired lease; or never claimed (or released) for a lease's length: a run just opened by
+           -- another process is about to be claimed by it and is left alone
+           AND (a.locked_until < now() OR (a.locked_by IS NULL AND a.updated_at < now() - ($1 || ' milliseconds')::interval))
            AND g.disabled_at IS NULL AND u.blocked_at IS NULL
          ORDER BY a.id`,
-        { type: QueryTypes.SELECT },
+        { bind: [String(deps.engine.leaseMs ?? 30_000)], type: QueryTypes.SELECT },
       );
       const outcomes: RunOutcome[] = [];
       for (const row of rows) {

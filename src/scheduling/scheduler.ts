@@ -65,6 +65,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         defaultLockLifetime: lockLifetimeMs,
         maxConcurrency: options.concurrency ?? 4,
         defaultConcurrency: options.concurrency ?? 4,
+        // lock only what this process can run now, so the other workers get the rest of the due jobs
+        lockLimit: options.concurrency ?? 4,
+        defaultLockLimit: options.concurrency ?? 4,
       });
       instance.on('error', (error: Error) => reportError('scheduler', error, log.error));
       await instance.ready;

@@ -5,7 +5,10 @@
 // is never sent again. A runner killed between the server's "250" and the write-behind leaves `sending` rows:
 // the next holder sends those again with the SAME Message-ID (derived from the delivery id), so this window is
 // at-least-once, the duplicate being recognisable by the receiver. We chose that over at-most-once (losing
-// mails silently); the window is the mails in flight plus at most `flushEvery` results (~tens of ms).
+// mails silently). The window is the mails in flight plus the results not yet written: at most `flushEvery`
+// (200) and at most `flushIntervalMs` (50 ms) old, i.e. ~50 mails at 1,000 mails/s. Writing results in groups
+// instead of one UPDATE per mail is what keeps the engine near raw nodemailer speed (bench/send.ts): a group of
+// 200 costs the database about half as much per mail as groups of 50.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -113,10 +116,10 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const me = `${deps.workerId ?? DEFAULT_WORKER_ID}#${randomUUID().slice(0, 8)}`;
   const leaseMs = deps.leaseMs ?? 30_000;
   const heartbeatMs = deps.heartbeatMs ?? Math.floor(leaseMs / 3);
-  const batchSize = deps.batchSize ?? 500;
+  const batchSize = deps.batchSize ?? 1000;
   const concurrency = deps.concurrency ?? 5;
-  const flushEvery = deps.flushEvery ?? 50;
-  const flushIntervalMs = deps.flushIntervalMs ?? 20;
+  const flushEvery = deps.flushEvery ?? 200;
+  const flushIntervalMs = deps.flushIntervalMs ?? 50;
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY;
   const domain = deps.messageIdDomain ?? 'mailing.local';
 
@@ -359,9 +362,11 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
 }
 
 async function release(sequelize: Sequelize, attemptId: number, me: string): Promise<void> {
-  await sequelize.query('UPDATE attempts SET locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2', {
-    bind: [attemptId, me],
-  });
+  // an already expired lease: the resume sweep of any process takes a released run at once
+  await sequelize.query(
+    `UPDATE attempts SET locked_by = NULL, locked_until = now() - interval '1 second' WHERE id = $1 AND locked_by = $2`,
+    { bind: [attemptId, me] },
+  );
 }
 
 function sleep(ms: number): Promise<void> {

@@ -94,7 +94,8 @@ describe('sending across processes', function () {
     console.log(`      killed after ${atKill} mails; ${duplicated} recipient(s) got a resend with the same Message-ID`);
     expect(missing).to.equal(0);
     expect([...distinct.values()].every((n) => n === 1)).to.equal(true);
-    expect(duplicated).to.be.at.most(25);
+    // the window: results not yet written (≤ 200 and ≤ 50 ms old) plus the mails in flight
+    expect(duplicated).to.be.at.most(100);
     expect(attempt).to.include({ status: 'success', sent_count: 2000, recipients_count: 2000 });
     expect(restarted.output()).to.contain('resumed attempt');
   });
@@ -136,7 +137,8 @@ describe('sending across processes', function () {
     expect([...raw.values()].every((n) => n === 1), 'each recipient exactly one mail').to.equal(true);
     const [count] = await db().sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM attempts WHERE status = 'success'`, { type: QueryTypes.SELECT });
     expect(count!.n).to.equal(50);
-    const runsBy = (child: Child): number => (child.output().match(/run success/g) ?? []).length;
+    // a run is logged by the job that made it, or by the resume sweep that took it over
+    const runsBy = (child: Child): number => (child.output().match(/run success|resumed attempt \d+: done/g) ?? []).length;
     expect(runsBy(a), a.output()).to.be.above(0);
     expect(runsBy(b), b.output()).to.be.above(0);
     expect(runsBy(a) + runsBy(b)).to.equal(50);
