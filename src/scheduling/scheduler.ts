@@ -1,11 +1,11 @@
 // Agenda wired to the planner: one "send-mailing" job per mailing, reconcile on start, resume of crashed runs.
 import os from 'node:os';
-import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import { Agenda, type Job } from 'agenda';
 import type { Logger } from '../log.js';
 import { reportError } from '../errors.js';
 import type { MailingJob, MailingJobs } from './mailing-jobs.js';
 import type { MailingPlanner } from './planner.js';
-import { createJobStoreBackend, type JobStoreChoice } from './job-store.js';
+import { createJobStoreBackend, type JobStore, type JobStoreChoice } from './job-store.js';
 
 export const SEND_MAILING_JOB = 'send-mailing';
 const RETRY_AFTER_ERROR_MS = 60_000;
@@ -44,7 +44,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const name = options.name ?? `${os.hostname()}:${process.pid}`;
   const lockLifetimeMs = options.lockLifetimeMs ?? 60_000;
   let agenda: Agenda | undefined;
-  let backend: AgendaBackend | undefined;
+  let jobStore: JobStore | undefined;
   let connecting: Promise<Agenda> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let started = false;
@@ -57,9 +57,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function connected(): Promise<Agenda> {
     connecting ??= (async () => {
-      backend = await createJobStoreBackend(options.store);
+      jobStore = await createJobStoreBackend(options.store, (error) => log.warn(`job store connection lost: ${error.message}`));
       const instance = new Agenda({
-        backend,
+        backend: jobStore.backend,
         name,
         processEvery: options.processEveryMs ?? 5_000,
         defaultLockLifetime: lockLifetimeMs,
@@ -150,9 +150,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       started = false;
       // runs of this process stop between two sends (shouldStop) and leave the rest resumable
       while (active.size > 0) await Promise.allSettled([...active]);
-      // Agenda.stop() only disconnects a started instance; a job store used for writing only is closed here
-      await backend?.disconnect().catch(() => undefined);
-      backend = undefined;
+      // Agenda.stop() only disconnects a started instance, and never a pool it was given: closed here
+      await jobStore?.close().catch(() => undefined);
+      jobStore = undefined;
       agenda = undefined;
       connecting = undefined;
     },

@@ -14,7 +14,7 @@ describe('choosing the job store', () => {
     const choice = chooseJobStore({ mongodbUrl: 'mongodb://127.0.0.1:27017/agenda' }, 'postgres://ignored');
     expect(choice).to.deep.equal({ kind: 'mongodb', url: 'mongodb://127.0.0.1:27017/agenda' });
     // building the backend does not connect yet, so this runs without a MongoDB server
-    const backend = await createJobStoreBackend(choice);
-    expect(backend.constructor.name).to.equal('MongoBackend');
+    const store = await createJobStoreBackend(choice);
+    expect(store.backend.constructor.name).to.equal('MongoBackend');
   });
 });

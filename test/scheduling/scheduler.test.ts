@@ -60,4 +60,28 @@ describe('the scheduler', function () {
       await worker.close();
     }
   });
+
+  it('when the database drops the connections of a running scheduler, then the process lives and schedules on', async () => {
+    const owner = await createUser(db());
+    const actor = (await loadActor(db().models, owner.id))!;
+    const message = await createMessage(db(), owner);
+    const client = await createClient(db(), owner);
+    const worker = testMailingServices(db(), transport);
+    await worker.scheduler.start(worker.planner);
+    const unexpected: unknown[] = [];
+    const record = (error: unknown): void => void unexpected.push(error);
+    process.on('uncaughtException', record);
+    try {
+      // what a database restart does to every idle connection (the job store's LISTEN one included)
+      await db().sequelize.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const startAt = new Date(Date.now() + 500);
+      await worker.mailings.create(actor, { messageId: message.id, clientIds: [client.id], startAt, endAt: new Date(startAt.getTime() + 86_400_000), periodicity: 'daily' });
+      await smtp.waitForMessages(1, 8000);
+      expect(unexpected).to.deep.equal([]);
+    } finally {
+      process.off('uncaughtException', record);
+      await worker.close();
+    }
+  });
 });
