@@ -69,6 +69,17 @@ describe('starting the service on embedded defaults', () => {
 
       const seed = await runSequelizeCli(['db:seed:all'], env);
       expect(seed.code, seed.output).to.equal(0);
+
+      // the operator's command line beside the running service shares its database instead of stopping it
+      const cli = spawn(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'send'], { cwd: projectRoot, env: { ...process.env, ...env } });
+      let cliOutput = '';
+      cli.stdout.on('data', (chunk: Buffer) => (cliOutput += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (cliOutput += chunk.toString()));
+      const cliCode = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
+      expect(cliCode, cliOutput).to.equal(0);
+      expect(cliOutput).to.contain('using the server another process runs');
+      expect(cliOutput).to.match(/Summary: \d+ run\(s\) made/);
+      expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status, 'the service still has its database').to.equal(200);
     } finally {
       first.child.kill('SIGINT');
     }

@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
 export interface RunningPostgres {
   readonly url: string;
   readonly port: number;
+  /** True when another live process owns the server and this one only connected to it (stop() leaves it up). */
+  readonly shared: boolean;
   /** Fast, clean shutdown (SIGINT); resolves when the server has exited. */
   stop(): Promise<void>;
 }
@@ -249,15 +251,86 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
 }
 
 /** Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists. */
+/** The file naming the process that owns the running server, beside its data folder (root may write it). */
+function ownerFile(pgData: string): string {
+  return `${pgData}.owner`;
+}
+
+/** The running server of this data folder, when a live process other than this one owns it. */
+function serverOwnedByOther(pgData: string): { port: number } | undefined {
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (!fs.existsSync(pidFile) || !fs.existsSync(ownerFile(pgData))) return undefined;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const postmaster = Number(lines[0]);
+  const port = Number(lines[3]);
+  let owner: number;
+  try {
+    owner = (JSON.parse(fs.readFileSync(ownerFile(pgData), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+  if (!(postmaster > 0 && isAlive(postmaster) && owner > 0 && owner !== process.pid && isAlive(owner) && port > 0)) return undefined;
+  return { port };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function waitForConnection(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new DatabaseError(`The embedded PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')} does not answer: ${(error as Error).message}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists.
+ * When another live process already runs the server of this data folder (`npm start` while the operator runs
+ * `cli.js send` or a worker), it connects to that server instead, and leaves it running when it stops.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'postgres';
   const pgData = path.resolve(options.dataDir);
+  const urlAt = (port: number, database: string): string =>
+    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const attach = async (): Promise<RunningPostgres | undefined> => {
+    const running = serverOwnedByOther(pgData);
+    if (!running) return undefined;
+    log(`embedded PostgreSQL: using the server another process runs on port ${running.port}`);
+    await waitForConnection(urlAt(running.port, 'postgres'), 30_000);
+    await ensureDatabase(urlAt(running.port, 'postgres'), options.database);
+    return { url: urlAt(running.port, options.database), port: running.port, shared: true, stop: async () => undefined };
+  };
+
   const account = serverAccount();
   fs.mkdirSync(path.dirname(pgData), { recursive: true });
   const bin = reachableBinaries(await binaries(), account, log);
   checkReachable(pgData, account);
+
+  const existing = await attach();
+  if (existing) return existing;
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     log(`embedded PostgreSQL: creating a new cluster in ${pgData}`);
@@ -276,26 +349,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const adminUrl = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
-  await waitUntilReady(child, adminUrl, () => output, 60_000);
-
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(options.database)}`);
-  } finally {
-    await admin.end();
+    await waitUntilReady(child, urlAt(options.port, 'postgres'), () => output, 60_000);
+  } catch (error) {
+    // two processes starting at the same moment: the one that lost the race uses the winner's server
+    const winner = await attach();
+    if (winner) return winner;
+    throw error;
   }
+  fs.writeFileSync(ownerFile(pgData), JSON.stringify({ pid: process.pid, port: options.port }));
+  await ensureDatabase(urlAt(options.port, 'postgres'), options.database);
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
+    url: urlAt(options.port, options.database),
     port: options.port,
+    shared: false,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = (): void => {
+          fs.rmSync(ownerFile(pgData), { force: true });
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGINT');
       });
       return stopping;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,24 +34,33 @@ async function query(url: string, sql: string): Promise<pg.QueryResult> {
   }
 }
 
+/** Starts a child process that owns an embedded PostgreSQL in dataDir and waits until it wrote its marker row. */
+async function startOwner(dataDir: string, port: number): Promise<ChildProcess> {
+  const owner = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/embedded-owner.ts', dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    owner.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('READY')) resolve();
+    });
+    owner.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    owner.on('exit', (code) => reject(new Error(`owner exited early (${code}): ${output}`)));
+  });
+  return owner;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
 describe('the embedded PostgreSQL', () => {
   it('when its owner process is SIGKILLed, then the next start recovers the orphan and keeps the data', async function () {
     this.timeout(120_000);
     const dir = tempDir();
     const dataDir = path.join(dir, 'pg');
     const port = await freePort();
-    const owner = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/embedded-owner.ts', dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      owner.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('READY')) resolve();
-      });
-      owner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      owner.on('exit', (code) => reject(new Error(`owner exited early (${code}): ${output}`)));
-    });
-    owner.kill('SIGKILL');
-    await new Promise((resolve) => owner.once('exit', resolve));
+    await kill(await startOwner(dataDir, port));
 
     const orphan = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(isAlive(orphan), 'the killed owner left its server running').to.equal(true);
@@ -68,6 +77,27 @@ describe('the embedded PostgreSQL', () => {
     }
     expect(fs.existsSync(path.join(dataDir, 'postmaster.pid')), 'a clean stop removes the lock file').to.equal(false);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when another live process runs the server (npm start while the CLI runs), then it connects to it and leaves it running', async function () {
+    this.timeout(120_000);
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'pg');
+    const owner = await startOwner(dataDir, await freePort());
+    try {
+      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const visitor = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'crashy' });
+      expect(visitor.shared).to.equal(true);
+      expect((await query(visitor.url, 'SELECT note FROM marker')).rows).to.have.length(1);
+      await visitor.stop();
+      expect(isAlive(postmaster), "the owner's server still runs").to.equal(true);
+    } finally {
+      await kill(owner);
+      const cleanup = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'crashy' });
+      expect(cleanup.shared, 'a dead owner leaves an orphan, not a shared server').to.equal(false);
+      await cleanup.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when a stale postmaster.pid names no running server, then it starts anyway', async function () {
