@@ -1,7 +1,10 @@
 // Registry of services a test helper starts once per mocha process (database, servers), stopped at the end.
 type Stopper = () => Promise<void>;
 
-const stoppers: Stopper[] = [];
+// Kept on globalThis: mocha loads the root hooks through require and the test files through import, and tsx can
+// then evaluate this module twice; one list must serve both copies, or a copy's services are never stopped.
+const REGISTRY = Symbol.for('mailing-service.test.stoppers');
+const stoppers: Stopper[] = ((globalThis as Record<symbol, Stopper[]>)[REGISTRY] ??= []);
 
 /** Registers a function that stops a shared service after all tests. */
 export function onShutdown(stop: Stopper): void {
