@@ -1,5 +1,8 @@
 // `cli.js send` and `--help` as an operator runs them: a real child process on the test database and SMTP server.
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths.js';
 import { QueryTypes } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
 import { sharedSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
@@ -85,5 +88,19 @@ describe('the command line', function () {
     const missing = await runCli(['send', '--mailing', '999999'], env);
     expect(missing.code).to.equal(1);
     expect(missing.output).to.contain('Mailing #999999 was not found');
+  });
+  it('when run on a terminal, then send shows a progress bar per run instead of plain lines', async function () {
+    // util-linux's `script` gives the command a real pseudo-terminal, as an operator's shell would
+    const made = await dueMailing(3);
+    const command = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(path.join(projectRoot, 'src', 'cli.ts'))} send`;
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: projectRoot, env: { ...env, TERM: 'xterm', COLUMNS: '120' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, output).to.equal(0);
+    expect(output).to.match(new RegExp(`mailing ${made.mailing.id} \\[[\u2588\u2591]+\\] 3/3 sent or failed`));
+    expect(output, 'no plain progress lines on a terminal').to.not.contain(`mailing ${made.mailing.id}: 3/3 (3 sent, 0 failed)`);
+    expect(output).to.contain('Summary: 1 run(s) made, 3 mail(s) sent, 0 failed');
   });
 });
