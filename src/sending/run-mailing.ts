@@ -80,6 +80,9 @@ interface Result {
   sentAt: Date | null;
 }
 
+/** Failures of the server as a whole (not of one mail): unreachable, or refusing our login. */
+const SERVER_WIDE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EDNS', 'EAUTH']);
+
 const DEFAULT_WORKER_ID = `${os.hostname()}:${process.pid}`;
 
 /** Creates the run's attempt (once per mailing and scheduled time); returns its id and whether it is finished. */
@@ -248,9 +251,17 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   };
 
   // --- one recipient, with retries of temporary failures ---
+  // A server that refuses connections or logins refuses them for everyone: once one recipient has used up its
+  // tries on such an error, the others are failed with the same answer instead of each waiting through its own
+  // backoff (10,000 recipients × 40 s would keep the run going for hours).
+  let outage: { code: number | null; response: string } | undefined;
   const deliver = async (row: DeliveryRow): Promise<void> => {
     let tries = row.tries;
     for (;;) {
+      if (outage) {
+        record({ id: row.id, status: 'failed', tries, code: outage.code, response: outage.response, sentAt: null });
+        return;
+      }
       tries += 1;
       try {
         const info = await transport.send({
@@ -268,14 +279,11 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
           await sleep(retry.delayMs(triesThisRun + 1));
           continue;
         }
-        record({
-          id: row.id,
-          status: 'failed',
-          tries,
-          code: error.responseCode ?? null,
-          response: (error.response ?? error.message).slice(0, 2000),
-          sentAt: null,
-        });
+        const response = (error.response ?? error.message).slice(0, 2000);
+        if (error.code !== undefined && SERVER_WIDE_CODES.has(error.code)) {
+          outage ??= { code: error.responseCode ?? null, response: `not tried: the mail server failed for every recipient: ${response}`.slice(0, 2000) };
+        }
+        record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response, sentAt: null });
         return;
       }
     }

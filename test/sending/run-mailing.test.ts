@@ -157,15 +157,24 @@ describe('running a mailing', function () {
   });
 
   it('when the server is down, then every recipient fails with the connection error and a later run can still send', async () => {
-    const { mailing, emails } = await mailingTo(db(), 3);
+    const { mailing, emails } = await mailingTo(db(), 30);
     await smtp.refuseConnections();
     const outcome = await run(mailing.id);
-    expect(outcome).to.include({ status: 'failure', sent: 0, failed: 3 });
+    expect(outcome).to.include({ status: 'failure', sent: 0, failed: 30 });
     const row = await attempt(outcome.attemptId);
     expect(row.server_response).to.match(/refused the connection|ECONNREFUSED/);
+    // the outage is found once: only the mails in flight when it was found used up their tries (3 lanes here)
+    const tried = await db().sequelize.query<{ tries: number; response: string }>(
+      'SELECT tries, response FROM deliveries WHERE attempt_id = $1 ORDER BY id',
+      { bind: [outcome.attemptId], type: QueryTypes.SELECT },
+    );
+    expect(tried.filter((d) => d.tries > 0).length).to.be.within(1, 3);
+    const untried = tried.filter((d) => d.tries === 0);
+    expect(untried).to.have.length.greaterThanOrEqual(27);
+    for (const delivery of untried) expect(delivery.response).to.match(/^not tried: the mail server failed for every recipient: .*refused the connection/);
     await smtp.acceptConnections();
     const later = await runMailing(testEngine(db(), transport), mailing.id, { scheduledFor: new Date(slot.getTime() + 86_400_000), trigger: 'schedule' });
-    expect(later).to.include({ kind: 'done', status: 'success', sent: 3 });
+    expect(later).to.include({ kind: 'done', status: 'success', sent: 30 });
     receivedOnce(emails);
   });
 
