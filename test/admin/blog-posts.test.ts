@@ -14,7 +14,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR
 function form(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }): FormData {
   const data = new FormData();
   for (const [key, value] of Object.entries(fields)) data.append(key, value);
-  if (file) data.append('imageFile.0', new Blob([file.data], { type: file.type }), file.name);
+  if (file) data.append('imageFile.0', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
   return data;
 }
 
