@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { ModelStatic, Model } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { AdminClient, loggedIn, type ApiResponse } from '../helpers/admin-client.js';
 import { buildWorld, ROLES, type Role, type World } from './world.js';
 import type { Database } from '../../src/db/database.js';
@@ -116,20 +116,13 @@ function refused(response: ApiResponse): boolean {
 
 describe('back-office authorization matrix', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   for (const role of ROLES) {
     for (const resource of RESOURCES) {
       it(`${role} × ${resource}: list, pickers, show, new, edit, delete and bulk delete follow the access table`, async () => {
         const world = await buildWorld(db());
-        const client = await loggedIn(app.url, `${role === 'superuser' ? 'admin' : role}@example.test`);
+        const client = await loggedIn(app().url, `${role === 'superuser' ? 'admin' : role}@example.test`);
         const expected = visible(role, resource, world);
         const base = `/admin/api/resources/${resource}`;
         const Model = model(db(), resource);
@@ -218,7 +211,7 @@ describe('back-office authorization matrix', () => {
 
   it('anonymous: every API path sends to the login page and shows nothing', async () => {
     const world = await buildWorld(db());
-    const anonymous = new AdminClient(app.url);
+    const anonymous = new AdminClient(app().url);
     for (const resource of RESOURCES) {
       const base = `/admin/api/resources/${resource}`;
       const id = target('superuser', resource, world);

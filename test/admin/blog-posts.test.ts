@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { loggedIn } from '../helpers/admin-client.js';
 import { createUser } from '../helpers/factories.js';
 
@@ -20,26 +20,19 @@ function form(fields: Record<string, string>, file?: { name: string; type: strin
 
 describe('blog posts in the back office', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   it('when a content manager creates a post with a PNG, then image is its URL path and the file is served there', async () => {
     await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
-    const writer = await loggedIn(app.url, 'writer@example.test');
+    const writer = await loggedIn(app().url, 'writer@example.test');
 
     const response = await writer.post('/admin/api/resources/blog_posts/actions/new', form({ title: 'Pictures', content: '<p>Hi</p>', publishedAt: new Date().toISOString() }, { name: 'pixel.png', type: 'image/png', data: PNG }));
 
     expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
     const post = await db().models.BlogPost.findOne({ where: { title: 'Pictures' } });
     expect(post!.image).to.match(/^\/uploads\/blog\/\d+\/[0-9a-f-]+\.png$/);
-    expect(fs.existsSync(path.join(app.ctx.config.dataDir, post!.image!.replace(/^\//, '')))).to.equal(true);
-    const served = await fetch(`${app.url}${post!.image}`);
+    expect(fs.existsSync(path.join(app().ctx.config.dataDir, post!.image!.replace(/^\//, '')))).to.equal(true);
+    const served = await fetch(`${app().url}${post!.image}`);
     expect(served.status).to.equal(200);
     expect(served.headers.get('x-content-type-options')).to.equal('nosniff');
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).to.equal(true);
@@ -47,7 +40,7 @@ describe('blog posts in the back office', () => {
 
   it('when the file is not an image, then the post is refused with a message on the image field', async () => {
     await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
-    const writer = await loggedIn(app.url, 'writer@example.test');
+    const writer = await loggedIn(app().url, 'writer@example.test');
 
     const response = await writer.post('/admin/api/resources/blog_posts/actions/new', form({ title: 'Script', content: 'x' }, { name: 'evil.svg', type: 'image/svg+xml', data: Buffer.from('<svg onload="alert(1)"/>') }));
 
@@ -57,7 +50,7 @@ describe('blog posts in the back office', () => {
 
   it('when a file claims to be a PNG but is named .html, then it is refused (it would be served as a page)', async () => {
     await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
-    const writer = await loggedIn(app.url, 'writer@example.test');
+    const writer = await loggedIn(app().url, 'writer@example.test');
 
     const response = await writer.post('/admin/api/resources/blog_posts/actions/new', form({ title: 'Page', content: 'x' }, { name: 'page.html', type: 'image/png', data: Buffer.from('<script>alert(1)</script>') }));
 
@@ -67,7 +60,7 @@ describe('blog posts in the back office', () => {
 
   it('when the image is larger than 2 MB, then it is refused', async () => {
     await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
-    const writer = await loggedIn(app.url, 'writer@example.test');
+    const writer = await loggedIn(app().url, 'writer@example.test');
     const big = Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024 + 1)]);
 
     const response = await writer.post('/admin/api/resources/blog_posts/actions/new', form({ title: 'Big', content: 'x' }, { name: 'big.png', type: 'image/png', data: big }));
@@ -80,7 +73,7 @@ describe('blog posts in the back office', () => {
     const writer = await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
     const other = await createUser(db(), { email: 'other@example.test' });
     const post = await db().models.BlogPost.create({ title: 'Counted', content: 'x', viewsCount: 7, authorId: writer.id });
-    const client = await loggedIn(app.url, 'writer@example.test');
+    const client = await loggedIn(app().url, 'writer@example.test');
 
     await client.post(`/admin/api/resources/blog_posts/records/${post.id}/edit`, { title: 'Counted again', viewsCount: '100000', authorId: String(other.id), image: 'javascript:alert(1)' });
 

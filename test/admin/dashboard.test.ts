@@ -1,7 +1,7 @@
 // The dashboard per role: the figures come from src/reports/dashboard.ts, scoped by the policy.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { loggedIn } from '../helpers/admin-client.js';
 import { buildWorld, type World } from './world.js';
 import { dashboardFor } from '../../src/reports/dashboard.js';
@@ -9,14 +9,7 @@ import { loadActor } from '../../src/access/policy.js';
 
 describe('the back-office dashboard', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   /** A failed attempt 40 days ago (outside the window) and a failed one today, for user2's mailing. */
   async function addHistory(world: World): Promise<void> {
@@ -33,7 +26,7 @@ describe('the back-office dashboard', () => {
   it("when a user opens it, then they see only their own mailings, sends and attempts", async () => {
     const world = await buildWorld(db());
     await addHistory(world);
-    const client = await loggedIn(app.url, 'user2@example.test');
+    const client = await loggedIn(app().url, 'user2@example.test');
 
     const { body } = await client.get('/admin/api/dashboard');
 
@@ -49,7 +42,7 @@ describe('the back-office dashboard', () => {
   it('when a manager opens it, then the same figures cover everyone', async () => {
     const world = await buildWorld(db());
     await addHistory(world);
-    const client = await loggedIn(app.url, 'manager@example.test');
+    const client = await loggedIn(app().url, 'manager@example.test');
 
     const { body } = await client.get('/admin/api/dashboard');
 
@@ -63,7 +56,7 @@ describe('the back-office dashboard', () => {
 
   it('when a content manager opens it, then it shows no mailing figures', async () => {
     await addHistory(await buildWorld(db()));
-    const client = await loggedIn(app.url, 'content@example.test');
+    const client = await loggedIn(app().url, 'content@example.test');
 
     const { body } = await client.get('/admin/api/dashboard');
 

@@ -1,27 +1,20 @@
 // Groups made in the back office: permissions from the one list, members; a group's permission works at once.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { loggedIn } from '../helpers/admin-client.js';
 import { buildWorld } from './world.js';
 
 describe('groups in the back office', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   it('when the superuser makes a group with mailing.view_all for a logged-in user, then that user sees every mailing at once and gains nothing else', async () => {
     const world = await buildWorld(db());
-    const watcher = await loggedIn(app.url, 'user2@example.test');
+    const watcher = await loggedIn(app().url, 'user2@example.test');
     const ownOnly = await watcher.get('/admin/api/resources/mailings/actions/list');
     expect(ownOnly.body.records.map((r: { id: string }) => Number(r.id))).to.deep.equal([world.owned.user2.mailing]);
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     const created = await admin.post('/admin/api/resources/groups/actions/new', {
       name: 'auditors',
@@ -47,9 +40,9 @@ describe('groups in the back office', () => {
     const world = await buildWorld(db());
     const group = await db().models.Group.create({ name: 'bloggers', permissions: ['blog.manage'] });
     await db().models.UserGroup.create({ userId: world.users.user.id, groupId: group.id });
-    const member = await loggedIn(app.url, 'user@example.test');
+    const member = await loggedIn(app().url, 'user@example.test');
     expect((await member.get('/admin/api/resources/blog_posts/actions/list')).body.records).to.have.length(1);
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     await admin.post(`/admin/api/resources/groups/records/${group.id}/edit`, { name: 'bloggers', permissions: ['user.view_all'] });
 
@@ -60,7 +53,7 @@ describe('groups in the back office', () => {
 
   it('when a group is given an unknown permission, then it is refused with the name of the bad one', async () => {
     await buildWorld(db());
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     const response = await admin.post('/admin/api/resources/groups/actions/new', { name: 'bad', permissions: ['mailing.view_all', 'root.everything'] });
 
@@ -72,7 +65,7 @@ describe('groups in the back office', () => {
     const world = await buildWorld(db());
     const group = await db().models.Group.create({ name: 'team', permissions: [] });
     await db().models.UserGroup.create({ userId: world.users.user.id, groupId: group.id });
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     await admin.post(`/admin/api/resources/groups/records/${group.id}/edit`, { memberIds: [String(world.users.user2.id)] });
 

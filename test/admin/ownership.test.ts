@@ -1,24 +1,17 @@
 // The owner of a record is the logged-in user who created it, and no form can change it.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { loggedIn } from '../helpers/admin-client.js';
 import { buildWorld } from './world.js';
 
 describe('ownership in the back office', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   it('when a user edits their client or message with another ownerId, then the owner stays theirs', async () => {
     const world = await buildWorld(db());
-    const user = await loggedIn(app.url, 'user@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
     const other = String(world.users.user2.id);
 
     const client = await user.post(`/admin/api/resources/clients/records/${world.owned.user.client}/edit`, { fullName: 'Renamed', ownerId: other });
@@ -33,7 +26,7 @@ describe('ownership in the back office', () => {
 
   it('when a user edits their mailing with another ownerId or status, then only the schedule changes', async () => {
     const world = await buildWorld(db());
-    const user = await loggedIn(app.url, 'user@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
 
     const response = await user.post(`/admin/api/resources/mailings/records/${world.owned.user.mailing}/edit`, { periodicity: 'monthly', ownerId: String(world.users.user2.id), status: 'completed', disabledAt: '' });
 
@@ -46,7 +39,7 @@ describe('ownership in the back office', () => {
 
   it("when a user's mailing edit names another user's client, then it is refused", async () => {
     const world = await buildWorld(db());
-    const user = await loggedIn(app.url, 'user@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
 
     const response = await user.post(`/admin/api/resources/mailings/records/${world.owned.user.mailing}/edit`, { clientIds: [String(world.owned.user2.client)] });
 

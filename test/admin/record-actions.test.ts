@@ -3,28 +3,21 @@
 import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 import { AdminClient, loggedIn } from '../helpers/admin-client.js';
 import { buildWorld } from './world.js';
 
 describe('back-office record actions', () => {
   const db = useTestDatabase();
-  let app: TestApp;
-
-  before(async () => {
-    app = await startTestApp({ db: db() });
-  });
-  after(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp(db);
 
   const mailingAction = (id: number, action: string) => `/admin/api/resources/mailings/records/${id}/${action}`;
   const userAction = (id: number, action: string) => `/admin/api/resources/users/records/${id}/${action}`;
 
   it('when a manager disables a user\'s mailing, then it is disabled by them and the owner cannot enable or send it', async () => {
     const world = await buildWorld(db());
-    const manager = await loggedIn(app.url, 'manager@example.test');
-    const owner = await loggedIn(app.url, 'user@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
+    const owner = await loggedIn(app().url, 'user@example.test');
     const id = world.owned.user.mailing;
 
     const response = await manager.post(mailingAction(id, 'disable'));
@@ -42,7 +35,7 @@ describe('back-office record actions', () => {
     const world = await buildWorld(db());
     const id = world.owned.user.mailing;
     await db().models.Mailing.update({ disabledAt: new Date(), disabledById: world.users.manager.id }, { where: { id } });
-    const manager = await loggedIn(app.url, 'manager@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
 
     const response = await manager.post(mailingAction(id, 'enable'));
 
@@ -52,7 +45,7 @@ describe('back-office record actions', () => {
 
   it('when the action is opened with GET, then nothing changes (only the confirmation POST acts)', async () => {
     const world = await buildWorld(db());
-    const manager = await loggedIn(app.url, 'manager@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
 
     const response = await manager.get(mailingAction(world.owned.user.mailing, 'disable'));
 
@@ -63,7 +56,7 @@ describe('back-office record actions', () => {
   it('when users or the content manager try to disable, then they are refused', async () => {
     const world = await buildWorld(db());
     for (const email of ['user@example.test', 'user2@example.test', 'content@example.test']) {
-      const client = await loggedIn(app.url, email);
+      const client = await loggedIn(app().url, email);
       const response = await client.post(mailingAction(world.owned.user.mailing, 'disable'));
       expect(response.body.notice.type, email).to.equal('error');
     }
@@ -75,14 +68,14 @@ describe('back-office record actions', () => {
     const id = world.owned.user.mailing;
     const before = await db().models.Attempt.count({ where: { mailingId: id, trigger: 'manual' } });
 
-    const manager = await loggedIn(app.url, 'manager@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
     expect((await manager.post(mailingAction(id, 'sendNow'))).body.notice.type).to.equal('error');
-    const stranger = await loggedIn(app.url, 'user2@example.test');
+    const stranger = await loggedIn(app().url, 'user2@example.test');
     const guessed = await stranger.post(mailingAction(id, 'sendNow'));
     expect(guessed.body.notice.type).to.equal('error');
     expect(guessed.body.record.params).to.deep.equal({});
 
-    const owner = await loggedIn(app.url, 'user@example.test');
+    const owner = await loggedIn(app().url, 'user@example.test');
     const response = await owner.post(mailingAction(id, 'sendNow'));
     expect(response.body.notice.type, JSON.stringify(response.body.notice)).to.equal('success');
     expect(await db().models.Attempt.count({ where: { mailingId: id, trigger: 'manual' } })).to.equal(before + 1);
@@ -90,7 +83,7 @@ describe('back-office record actions', () => {
 
   it('when a manager blocks a user, then the user is blocked by them; unblock lifts it', async () => {
     const world = await buildWorld(db());
-    const manager = await loggedIn(app.url, 'manager@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
 
     const blocked = await manager.post(userAction(world.users.user.id, 'block'));
     expect(blocked.body.notice.type, JSON.stringify(blocked.body.notice)).to.equal('success');
@@ -105,9 +98,9 @@ describe('back-office record actions', () => {
 
   it('when someone blocks themselves or a superuser, or a plain user blocks anyone, then it is refused', async () => {
     const world = await buildWorld(db());
-    const manager = await loggedIn(app.url, 'manager@example.test');
-    const user = await loggedIn(app.url, 'user@example.test');
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const manager = await loggedIn(app().url, 'manager@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     expect((await manager.post(userAction(world.users.manager.id, 'block'))).body.notice.type).to.equal('error');
     expect((await manager.post(userAction(world.users.superuser.id, 'block'))).body.notice.type).to.equal('error');
@@ -120,7 +113,7 @@ describe('back-office record actions', () => {
   it('when a manager lists or shows users, then no password hash is ever in the response', async () => {
     const world = await buildWorld(db());
     for (const email of ['manager@example.test', 'admin@example.test', 'user@example.test']) {
-      const client = await loggedIn(app.url, email);
+      const client = await loggedIn(app().url, email);
       const list = await client.get('/admin/api/resources/users/actions/list');
       const show = await client.get(`/admin/api/resources/users/records/${world.users.user.id}/show`);
       for (const response of [list, show]) {
@@ -131,20 +124,20 @@ describe('back-office record actions', () => {
 
   it('when the superuser creates a user, then the password is stored hashed and not echoed', async () => {
     await buildWorld(db());
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     const response = await admin.post('/admin/api/resources/users/actions/new', { email: 'fresh@example.test', fullName: 'Fresh', password: 'fresh-password-1', verifiedAt: new Date().toISOString() });
 
     expect(response.text).to.not.match(/passwordHash|fresh-password-1|\$2[aby]\$/);
     const user = await db().models.User.findOne({ where: { email: 'fresh@example.test' } });
     expect(user!.passwordHash).to.match(/^\$2[aby]\$/);
-    const login = await new AdminClient(app.url).login('fresh@example.test', 'fresh-password-1');
+    const login = await new AdminClient(app().url).login('fresh@example.test', 'fresh-password-1');
     expect(login.status).to.equal(302);
   });
 
   it('when the superuser creates a user without a password, then the form says a password is needed', async () => {
     await buildWorld(db());
-    const admin = await loggedIn(app.url, 'admin@example.test');
+    const admin = await loggedIn(app().url, 'admin@example.test');
 
     const response = await admin.post('/admin/api/resources/users/actions/new', { email: 'nopass@example.test', fullName: 'No Pass' });
 
@@ -154,7 +147,7 @@ describe('back-office record actions', () => {
 
   it('when a user edits their own profile, then the name changes and superuser, e-mail and verification are ignored', async () => {
     const world = await buildWorld(db());
-    const user = await loggedIn(app.url, 'user@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
 
     const response = await user.post(`/admin/api/resources/users/records/${world.users.user.id}/edit`, {
       fullName: 'New Name',

@@ -64,3 +64,21 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     },
   };
 }
+
+/**
+ * Use in a describe block after useTestDatabase(): starts the app once before its tests and stops it after them.
+ * Returns a getter for the running app, valid inside hooks and tests.
+ */
+export function useTestApp(db: () => Database, options: Omit<TestAppOptions, 'db'> = {}): () => TestApp {
+  let app: TestApp | undefined;
+  before(async () => {
+    app = await startTestApp({ db: db(), ...options });
+  });
+  after(async () => {
+    await app?.stop();
+  });
+  return () => {
+    if (!app) throw new Error('useTestApp(): the app is running only inside hooks and tests');
+    return app;
+  };
+}
