@@ -69,6 +69,11 @@ const Dashboard: React.FC = () => {
               </TableRow>
             </TableHead>
             <TableBody>
+              {data.latestAttempts.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={5}>No mailing has been sent yet: runs show here with the mail server's answers.</TableCell>
+                </TableRow>
+              )}
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell>{new Date(a.attemptedAt).toLocaleString()}</TableCell>

@@ -79,6 +79,7 @@ describe('the back office in a browser', function () {
 
     const page = await login('ui-user@example.test');
     await page.getByText('Your mailings').waitFor();
+    await page.getByText('No mailing has been sent yet').waitFor(); // the empty state of the latest attempts
     await screenshot(page, 'back-office-1-dashboard');
 
     await page.goto(`${app.url}/admin/resources/clients/actions/new`);
