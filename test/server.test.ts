@@ -6,6 +6,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { freePort } from './helpers/database.js';
 import { runSequelizeCli } from './helpers/sequelize-cli.js';
+import { sharedSmtpTestServer } from './helpers/smtp-test-server.js';
 
 interface Started {
   child: ChildProcess;
@@ -96,6 +97,32 @@ describe('starting the service on embedded defaults', () => {
       second.child.kill('SIGTERM');
     }
     expect(await second.exited).to.equal(0);
+  });
+
+  it('when started in production, then the back office serves its pre-built component bundle and no mail catcher runs', async function () {
+    this.timeout(300_000);
+    const smtp = await sharedSmtpTestServer();
+    const production = await startService({
+      ...env,
+      DATA_DIR: path.join(dataDir, 'production'),
+      NODE_ENV: 'production',
+      SMTP_URL: smtp.url,
+      SESSION_SECRET: 'production-secret-0123456789',
+      SEED_PASSWORD: 'production-demo-password',
+    });
+    try {
+      const base = `http://127.0.0.1:${env.PORT}`;
+      for (const bundle of ['app', 'components']) {
+        const response = await fetch(`${base}/admin/frontend/assets/${bundle}.bundle.js`);
+        expect(response.status, bundle).to.equal(200);
+        expect((await response.text()).length, bundle).to.be.greaterThan(1000);
+      }
+      expect((await fetch(`${base}/dev/mailbox`)).status, 'no mailbox in production').to.equal(404);
+      expect(production.output()).to.not.contain('local catcher');
+    } finally {
+      production.child.kill('SIGTERM');
+    }
+    expect(await production.exited).to.equal(0);
   });
 
   it('when a setting is invalid, then it stops at once naming the variable', async function () {
