@@ -27,7 +27,6 @@ export function testServer(): Promise<{ adminUrl: string; baseUrl: (database: st
   server ??= (async () => {
     const external = process.env.TEST_DATABASE_URL;
     if (external) {
-      const url = new URL(external);
       return {
         adminUrl: external,
         baseUrl: (database: string) => Object.assign(new URL(external), { pathname: `/${database}` }).href,
