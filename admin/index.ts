@@ -21,6 +21,7 @@ import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { translations } from './locale.js';
+import { badQueryHandler, unknownRoutes } from './api-routes.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -75,6 +76,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs
   app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx));
+  app.use(ADMIN_ROOT, unknownRoutes(admin));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
@@ -90,5 +92,6 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
     }
     next(error);
   });
+  router.use(badQueryHandler);
   app.use(admin.options.rootPath, router);
 }

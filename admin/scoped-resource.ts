@@ -2,11 +2,13 @@
 // the logged-in user, and writes take only the fields a resource lists as editable (owner set from the session).
 import { BaseRecord, flat, ValidationError as AdminValidationError, ForbiddenError as AdminForbiddenError, NotFoundError as AdminNotFoundError, type ActionContext, type Filter } from 'adminjs';
 import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
-import { Op, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
+import { Op, literal, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
 import { scope, type Actor, type ResourceName } from '../src/access/policy.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../src/errors.js';
 import { dataChanged, type ChangedEntity } from '../src/events.js';
 import { actorOf } from './current-admin.js';
+import { checkFilterPath, checkFilterValue, checkPaging, checkSort, isIdWithin, listRules, maxIdOf, type ListRules } from './list-query.js';
+import { duplicateOf } from '../src/models/unique-indexes.js';
 
 export type Params = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -15,8 +17,13 @@ type Row = Record<string, unknown>;
 export interface ResourceBehaviour {
   /** Fields a form may write; anything else in a payload (owner, ids, counters) is ignored. */
   editable?: (actor: Actor) => readonly string[];
-  /** Fields never sent to the browser (password hashes). */
+  /**
+   * Secret columns (password hashes): never read from the database by the back office, so never listed, shown,
+   * filtered or sorted on, by anyone — whatever the resource's options declare.
+   */
   hidden?: readonly string[];
+  /** Large columns sent only with one record (show, edit), never in lists or pickers (a message body). */
+  detailOnly?: readonly string[];
   /** Adds computed params (e.g. a mailing's clientIds) to rows already allowed by the scope. */
   extend?: (rows: Row[], detail: boolean) => Promise<void>;
   /** Replace the plain writes, e.g. to go through a domain service. They receive only editable fields. */
@@ -45,6 +52,8 @@ export function toAdminError(error: unknown): unknown {
   if (error instanceof ForbiddenError) return new AdminForbiddenError(error.message);
   if (error instanceof NotFoundError) return new AdminNotFoundError(error.message, 'record');
   if (error instanceof Error && error.name === 'SequelizeUniqueConstraintError') {
+    const duplicate = duplicateOf(error);
+    if (duplicate) return new AdminValidationError({ [duplicate.field]: { message: duplicate.message } }, { message: duplicate.message });
     return new AdminValidationError({}, { message: 'A record with these values already exists (e.g. the same e-mail address).' });
   }
   if (error instanceof Error && error.name === 'SequelizeValidationError') {
@@ -56,17 +65,6 @@ export function toAdminError(error: unknown): unknown {
     return new AdminValidationError({}, { message: 'This record is still used elsewhere (e.g. a message by a mailing): remove that use first.' });
   }
   return error;
-}
-
-/** A filter value the database can compare (a garbage date would be a database error, so it is dropped). */
-function sensible(type: string, value: unknown): boolean {
-  if (type !== 'date' && type !== 'datetime') return true;
-  const range = (value ?? {}) as { from?: string; to?: string };
-  return [range.from, range.to].every((end) => end === undefined || end === '' || !Number.isNaN(new Date(end).getTime()));
-}
-
-function isId(value: unknown): boolean {
-  return /^[1-9][0-9]{0,17}$/.test(String(value));
 }
 
 export class ScopedResource extends SequelizeResource {
@@ -103,47 +101,81 @@ export class ScopedResource extends SequelizeResource {
     return rows.map((row) => new BaseRecord(flat.flatten(row), this));
   }
 
-  /** The list's filters as a where: unknown paths are dropped (instead of failing), virtual ones converted. */
-  private filterWhere(filter: Filter | undefined): WhereOptions {
+  /** The columns read: never the secrets; for lists and pickers, not the detail-only ones either. */
+  private attributes(detail: boolean): { exclude: string[] } {
+    return { exclude: [...(this.behaviour.hidden ?? []), ...(detail ? [] : (this.behaviour.detailOnly ?? []))] };
+  }
+
+  /** An id from a URL, a filter or a picker that can name a row of this table (else it finds nothing). */
+  private isId(value: unknown): boolean {
+    const key = this.model.getAttributes().id?.type.constructor.name ?? 'INTEGER';
+    return isIdWithin(value, maxIdOf(key));
+  }
+
+  /** What this request may filter and sort on (a picker's search may also match the title property). */
+  private rules(context?: ActionContext): ListRules {
+    const columns = new Set(Object.keys(this.model.getAttributes()));
+    return listRules(this.decorate(), columns, this.behaviour.hidden ?? [], context?.action?.name === 'search');
+  }
+
+  /**
+   * The filters as a where. A filter on an undeclared property, or with a value its column cannot hold, is a
+   * BadQueryError (HTTP 400) — except a picker's search text that cannot match its title property, which finds
+   * nothing. Virtual filters (not columns) are converted by the behaviour.
+   */
+  private filterWhere(filter: Filter | undefined, rules: ListRules): WhereOptions {
     const columns: Array<Filter['filters'][string]> = [];
     const virtual: WhereOptions[] = [];
     for (const item of Object.values(filter?.filters ?? {})) {
+      checkFilterPath(rules, item.path);
+      const type = this.decorate().getPropertyByKey(item.path)?.type() ?? item.property?.type() ?? 'string';
+      let value: unknown;
+      try {
+        value = checkFilterValue(item.path, type, item.value);
+      } catch (error) {
+        if (item.path === rules.title && !rules.filterable.has(item.path)) return literal('FALSE') as unknown as WhereOptions;
+        throw error;
+      }
       const convert = this.behaviour.virtualFilters?.[item.path];
-      if (convert) virtual.push(convert(String(item.value)));
-      else if (item.property && sensible(item.property.type(), item.value)) columns.push(item);
+      if (convert) virtual.push(convert(String(value)));
+      else if (item.property && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) columns.push({ ...item, value } as never);
     }
     return { [Op.and]: [convertFilter(columns as unknown as Filter), ...virtual] } as WhereOptions;
   }
 
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
-    return this.model.count({ where: this.where(context, this.filterWhere(filter)) });
+    return this.model.count({ where: this.where(context, this.filterWhere(filter, this.rules(context))) });
   }
 
   override async find(filter: Filter, options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } }, context?: ActionContext): Promise<BaseRecord[]> {
     const { limit = 20, offset = 0, sort = {} } = options;
-    const sortBy = sort.sortBy && this.model.getAttributes()[sort.sortBy] ? sort.sortBy : 'id';
+    const rules = this.rules(context);
+    const where = this.where(context, this.filterWhere(filter, rules));
+    const sortBy = checkSort(rules, sort.sortBy);
+    checkPaging(Number(limit), Number(offset));
     const models = await this.model.findAll({
-      where: this.where(context, this.filterWhere(filter)),
-      limit,
-      offset,
-      order: [[sortBy, (sort.direction ?? 'asc') === 'desc' ? 'DESC' : 'ASC'], ['id', 'ASC']],
+      where,
+      attributes: this.attributes(false),
+      limit: Number(limit),
+      offset: Number(offset),
+      order: [[sortBy, sort.direction === 'desc' ? 'DESC' : 'ASC'], ['id', 'ASC']],
     });
     return this.records(models, false);
   }
 
   override async findOne(id: string | number, context?: ActionContext): Promise<BaseRecord | null> {
-    // ids come from URLs and filters: anything but a whole number finds nothing (rather than a database error)
-    if (!isId(id)) return null;
-    const model = await this.model.findOne({ where: this.where(context, { id }) });
+    // ids come from URLs and filters: anything but an id this table can hold finds nothing (not a database error)
+    if (!this.isId(id)) return null;
+    const model = await this.model.findOne({ where: this.where(context, { id }), attributes: this.attributes(true) });
     if (!model) return null;
     const [record] = await this.records([model], true);
     return record ?? null;
   }
 
   override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
-    ids = ids.filter(isId);
+    ids = ids.filter((id) => this.isId(id));
     if (ids.length === 0) return [];
-    const models = await this.model.findAll({ where: this.where(context, { id: { [Op.in]: ids } }) });
+    const models = await this.model.findAll({ where: this.where(context, { id: { [Op.in]: ids } }), attributes: this.attributes(false) });
     return this.records(models, false);
   }
 
@@ -164,12 +196,19 @@ export class ScopedResource extends SequelizeResource {
     const actor = this.requireActor(context);
     const values = { ...this.editableParams(actor, params), ...this.behaviour.onCreate?.(actor) };
     try {
-      const row = this.behaviour.create ? await this.behaviour.create(actor, values) : ((await super.create(values)) as Row);
+      const row = this.behaviour.create ? await this.behaviour.create(actor, values) : (await this.model.create(values)).toJSON();
       this.changed();
       return this.strip(row);
     } catch (error) {
       throw toAdminError(error);
     }
+  }
+
+  /** A write without a domain service; its Sequelize errors reach toAdminError (field messages, duplicates). */
+  private async plainUpdate(id: string | number, values: Params): Promise<Row> {
+    const model = this.isId(id) ? await this.model.findByPk(id) : null;
+    if (!model) throw new NotFoundError('This record no longer exists.');
+    return (await model.update(values)).toJSON() as Row;
   }
 
   private changed(): void {
@@ -180,12 +219,12 @@ export class ScopedResource extends SequelizeResource {
     if (!context && this.behaviour.internalEditable) {
       const allowed = new Set(this.behaviour.internalEditable);
       const values = Object.fromEntries(Object.entries(params).filter(([key]) => allowed.has(key)));
-      return this.strip((await super.update(id, values)) as Row);
+      return this.strip(await this.plainUpdate(id, values));
     }
     const actor = this.requireActor(context);
     const values = this.editableParams(actor, params);
     try {
-      const row = this.behaviour.update ? await this.behaviour.update(actor, Number(id), values) : ((await super.update(id, values)) as Row);
+      const row = this.behaviour.update ? await this.behaviour.update(actor, Number(id), values) : await this.plainUpdate(id, values);
       this.changed();
       return this.strip(row);
     } catch (error) {

@@ -14,6 +14,7 @@ export function groupsResource(ctx: ServiceContext): ResourceWithOptions {
       navigation: { name: 'People', icon: 'User' },
       titleProperty: 'name',
       listProperties: ['id', 'name', 'permissions'],
+      filterProperties: ['name'],
       editProperties: ['name', 'permissions', 'memberIds'],
       showProperties: ['id', 'name', 'permissions', 'memberIds', 'createdAt'],
       properties: {

@@ -9,6 +9,8 @@ export function messagesResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.Message, 'messages', {
       editable: () => ['subject', 'body'],
+      // a body can be 1 MB: lists and pickers carry the subject only
+      detailOnly: ['body'],
       onCreate: ownerFromSession,
       entity: 'message',
     }),
