@@ -99,7 +99,8 @@ export function checkPaging(limit: number, offset: number): void {
 
 function filterDate(path: string, value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
-  const date = typeof value === 'string' ? new Date(value) : undefined;
+  // a calendar date first (JavaScript would read "1" as 2001); then whatever time the screens add
+  const date = typeof value === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?$/.test(value) ? new Date(value) : undefined;
   const year = date?.getUTCFullYear();
   if (!date || year === undefined || Number.isNaN(year) || year < FILTER_YEARS.from || year > FILTER_YEARS.to) {
     throw new BadQueryError(`Filter "${path}" needs dates like 2026-01-31 (years ${FILTER_YEARS.from}–${FILTER_YEARS.to}).`);

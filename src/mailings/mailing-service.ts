@@ -4,7 +4,7 @@ import { assertCan, scope, type Actor } from '../access/policy.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { dataChanged } from '../events.js';
 import type { Logger } from '../log.js';
-import { PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
+import { mailingDateProblem, PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
 import type { MailingPlanner } from '../scheduling/planner.js';
 
 export interface MailingInput {
@@ -49,27 +49,41 @@ function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
+/** The largest id of an integer column: a bigger one names no row (and must not reach the database). */
+const MAX_ID = 2147483647;
+
 function toId(value: unknown): number | undefined {
   const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_ID ? id : undefined;
+}
+
+/** A whole number past MAX_ID: a well-formed id of a record that cannot exist. */
+function isTooBig(value: unknown): boolean {
+  const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) && id > MAX_ID;
 }
 
 /** Checks the shape of a complete input; throws one ValidationError listing every bad field. */
 function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingInput {
   const fields: Fields = {};
   const messageId = toId(input.messageId);
-  if (messageId === undefined) fields.messageId = 'Choose a message';
+  if (messageId === undefined) fields.messageId = isTooBig(input.messageId) ? 'The chosen message was not found' : 'Choose a message';
   const rawClients = Array.isArray(input.clientIds) ? input.clientIds : [];
   const clientIds = [...new Set(rawClients.map(toId))];
   if (clientIds.length === 0) fields.clientIds = 'Choose at least one client';
+  else if (rawClients.some(isTooBig)) fields.clientIds = 'A chosen client was not found';
   else if (clientIds.includes(undefined)) fields.clientIds = 'A chosen client is not valid';
   const startAt = toDate(input.startAt);
   const endAt = toDate(input.endAt);
   if (!isValidDate(startAt)) fields.startAt = 'Enter when the first send happens';
   if (!isValidDate(endAt)) fields.endAt = 'Enter when the mailing ends';
-  if (isValidDate(startAt) && isValidDate(endAt) && endAt.getTime() <= startAt.getTime()) fields.endAt = 'The end must be after the start';
+  const startProblem = isValidDate(startAt) ? mailingDateProblem(startAt) : undefined;
+  const endProblem = isValidDate(endAt) ? mailingDateProblem(endAt) : undefined;
+  if (startProblem) fields.startAt = startProblem;
+  if (endProblem) fields.endAt = endProblem;
+  if (!fields.startAt && !fields.endAt && endAt!.getTime() <= startAt!.getTime()) fields.endAt = 'The end must be after the start';
   if (!(PERIODICITIES as readonly unknown[]).includes(input.periodicity)) fields.periodicity = 'Periodicity must be daily, weekly or monthly';
-  const problems = Object.values(fields);
+  const problems = [...new Set(Object.values(fields))];
   if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
   return { messageId: messageId!, clientIds: clientIds as number[], startAt: startAt!, endAt: endAt!, periodicity: input.periodicity as Periodicity };
 }

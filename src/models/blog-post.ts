@@ -1,5 +1,6 @@
 // A blog post for the public site; no publication date means a draft.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { maxLength } from './limits.js';
 
 export const BLOG_PERMISSIONS = {
   manage: 'blog.manage',
@@ -21,7 +22,7 @@ export function initBlogPost(sequelize: Sequelize): typeof BlogPost {
   BlogPost.init(
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      title: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: { msg: 'A post needs a title' } } },
+      title: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: { msg: 'A post needs a title' }, ...maxLength('The title', 200) } },
       content: { type: DataTypes.TEXT, allowNull: false },
       image: { type: DataTypes.STRING(500), allowNull: true },
       viewsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },

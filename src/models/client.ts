@@ -1,5 +1,6 @@
 // A recipient kept by a user: contact e-mail, full name, comment.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { maxLength } from './limits.js';
 
 export class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Client>> {
   declare id: CreationOptional<number>;
@@ -19,12 +20,12 @@ export function initClient(sequelize: Sequelize): typeof Client {
       email: {
         type: DataTypes.STRING(254),
         allowNull: false,
-        validate: { isEmail: { msg: 'Enter a valid e-mail address' } },
+        validate: { isEmail: { msg: 'Enter a valid e-mail address' }, ...maxLength('An e-mail address', 254) },
         set(value: string) {
           this.setDataValue('email', typeof value === 'string' ? value.trim() : value);
         },
       },
-      fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '' },
+      fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The name', 200) },
       comment: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,

@@ -7,6 +7,22 @@ export type Periodicity = (typeof PERIODICITIES)[number];
 export const MAILING_STATUSES = ['created', 'running', 'completed'] as const;
 export type MailingStatus = (typeof MAILING_STATUSES)[number];
 
+/** The dates a mailing may start and end between (UTC): anything else is a typing error, not a plan. */
+export const MAILING_DATE_RANGE = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') } as const;
+
+/** The problem with a start or end date, or undefined when it is in MAILING_DATE_RANGE. */
+export function mailingDateProblem(date: Date): string | undefined {
+  const { from, to } = MAILING_DATE_RANGE;
+  if (date.getTime() >= from.getTime() && date.getTime() < to.getTime()) return undefined;
+  return `Choose a date from ${from.toISOString().slice(0, 10)} to ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}`;
+}
+
+function inRange(value: unknown): void {
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  const problem = date && !Number.isNaN(date.getTime()) ? mailingDateProblem(date) : undefined;
+  if (problem) throw new Error(problem);
+}
+
 export const MAILING_PERMISSIONS = {
   viewAll: 'mailing.view_all',
   disable: 'mailing.disable',
@@ -34,8 +50,8 @@ export function initMailing(sequelize: Sequelize): typeof Mailing {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       ownerId: { type: DataTypes.INTEGER, allowNull: false },
       messageId: { type: DataTypes.INTEGER, allowNull: false },
-      startAt: { type: DataTypes.DATE, allowNull: false },
-      endAt: { type: DataTypes.DATE, allowNull: false },
+      startAt: { type: DataTypes.DATE, allowNull: false, validate: { inRange } },
+      endAt: { type: DataTypes.DATE, allowNull: false, validate: { inRange } },
       periodicity: {
         type: DataTypes.STRING(10),
         allowNull: false,

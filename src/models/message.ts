@@ -1,5 +1,9 @@
 // The subject and body a mailing sends.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { maxLength } from './limits.js';
+
+/** A message body is at most 1 MB (1,048,576 bytes of UTF-8): larger mails are refused by mail servers anyway. */
+export const MESSAGE_BODY_MAX_BYTES = 1024 * 1024;
 
 export class Message extends Model<InferAttributes<Message>, InferCreationAttributes<Message>> {
   declare id: CreationOptional<number>;
@@ -15,8 +19,18 @@ export function initMessage(sequelize: Sequelize): typeof Message {
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       ownerId: { type: DataTypes.INTEGER, allowNull: false },
-      subject: { type: DataTypes.STRING(255), allowNull: false, validate: { notEmpty: { msg: 'A message needs a subject' } } },
-      body: { type: DataTypes.TEXT, allowNull: false },
+      subject: { type: DataTypes.STRING(255), allowNull: false, validate: { notEmpty: { msg: 'A message needs a subject' }, ...maxLength('The subject', 255) } },
+      body: {
+        type: DataTypes.TEXT,
+        allowNull: false,
+        validate: {
+          atMostOneMegabyte(value: unknown) {
+            if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MESSAGE_BODY_MAX_BYTES) {
+              throw new Error(`The body is larger than 1 MB (${MESSAGE_BODY_MAX_BYTES.toLocaleString('en')} bytes): shorten it or link to the rest`);
+            }
+          },
+        },
+      },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

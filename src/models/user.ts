@@ -1,5 +1,6 @@
 // A person who logs in to the back office (not a recipient: those are clients).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { maxLength } from './limits.js';
 
 export const USER_PERMISSIONS = {
   viewAll: 'user.view_all',
@@ -27,13 +28,13 @@ export function initUser(sequelize: Sequelize): typeof User {
       email: {
         type: DataTypes.STRING(254),
         allowNull: false,
-        validate: { isEmail: { msg: 'Enter a valid e-mail address' } },
+        validate: { isEmail: { msg: 'Enter a valid e-mail address' }, ...maxLength('An e-mail address', 254) },
         set(value: string) {
           this.setDataValue('email', typeof value === 'string' ? value.trim() : value);
         },
       },
       passwordHash: { type: DataTypes.STRING(255), allowNull: false },
-      fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '' },
+      fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The name', 200) },
       verifiedAt: { type: DataTypes.DATE, allowNull: true },
       blockedAt: { type: DataTypes.DATE, allowNull: true },
       blockedById: { type: DataTypes.INTEGER, allowNull: true },

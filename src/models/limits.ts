@@ -1,0 +1,7 @@
+// Length limits of the text a person types, the same as the columns' sizes, checked with a message on the field
+// before the database would refuse the row.
+
+/** A Sequelize `len` validator for a varchar(max) column: "<What> is at most <max> characters". */
+export function maxLength(what: string, max: number): { len: { args: [number, number]; msg: string } } {
+  return { len: { args: [0, max], msg: `${what} is at most ${max} characters` } };
+}
