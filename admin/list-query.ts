@@ -2,6 +2,7 @@
 // filterable, sorting only on its sortable list columns, sane paging. Anything else is refused with a 400 that says
 // what is allowed, before any SQL is built; secret columns are refused whatever a resource declares.
 import type { ResourceDecorator } from 'adminjs';
+import { MAX_INTEGER_ID } from '../src/models/limits.js';
 
 /** A list query the service will not run; the back office answers it with HTTP 400 and this message. */
 export class BadQueryError extends Error {
@@ -13,14 +14,13 @@ export class BadQueryError extends Error {
 }
 
 export const MAX_PER_PAGE = 500;
-export const INT_MAX = 2147483647;
 const BIGINT_MAX = 9223372036854775807n;
 const MAX_TEXT_FILTER = 500;
 /** Dates a filter may name; outside them PostgreSQL or JavaScript disagree on the calendar. */
 const FILTER_YEARS = { from: 1000, to: 9999 };
 
 /** A whole number from 1 to max, as a URL or a form sends it: ids past the column's range find nothing. */
-export function isIdWithin(value: unknown, max: bigint | number = INT_MAX): boolean {
+export function isIdWithin(value: unknown, max: bigint | number = MAX_INTEGER_ID): boolean {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^[1-9][0-9]{0,18}$/.test(text)) return false;
   return BigInt(text) <= BigInt(max);
@@ -28,7 +28,7 @@ export function isIdWithin(value: unknown, max: bigint | number = INT_MAX): bool
 
 /** The largest id of a primary key column of this SQL type. */
 export function maxIdOf(typeKey: string): bigint {
-  return typeKey === 'BIGINT' ? BIGINT_MAX : BigInt(INT_MAX);
+  return typeKey === 'BIGINT' ? BIGINT_MAX : BigInt(MAX_INTEGER_ID);
 }
 
 export interface ListRules {

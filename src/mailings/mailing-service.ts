@@ -6,6 +6,7 @@ import { dataChanged } from '../events.js';
 import type { Logger } from '../log.js';
 import { mailingDateProblem, PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
 import type { MailingPlanner } from '../scheduling/planner.js';
+import { MAX_INTEGER_ID } from '../models/limits.js';
 
 export interface MailingInput {
   messageId: number;
@@ -49,18 +50,15 @@ function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
-/** The largest id of an integer column: a bigger one names no row (and must not reach the database). */
-const MAX_ID = 2147483647;
-
 function toId(value: unknown): number | undefined {
   const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_ID ? id : undefined;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_INTEGER_ID ? id : undefined;
 }
 
-/** A whole number past MAX_ID: a well-formed id of a record that cannot exist. */
+/** A whole number past MAX_INTEGER_ID: a well-formed id of a record that cannot exist. */
 function isTooBig(value: unknown): boolean {
   const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof id === 'number' && Number.isInteger(id) && id > MAX_ID;
+  return typeof id === 'number' && Number.isInteger(id) && id > MAX_INTEGER_ID;
 }
 
 /** Checks the shape of a complete input; throws one ValidationError listing every bad field. */
