@@ -194,4 +194,20 @@ describe('blog posts in the back office', () => {
     expect(fs.existsSync(fileOf(one.image))).to.equal(false);
     expect(fs.existsSync(fileOf(two.image))).to.equal(false);
   });
+
+  it('when the image field carries a text instead of a file (a path), then the form is refused on that field and nothing is stored', async () => {
+    await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
+    const writer = await loggedIn(app().url, 'writer@example.test');
+    const post = await db().models.BlogPost.create({ title: 'Kept', content: 'x' });
+
+    const created = await writer.post('/admin/api/resources/blog_posts/actions/new', { title: 'Path', content: 'x', 'imageFile.0': '/admin/logout' });
+    const edited = await writer.post(`/admin/api/resources/blog_posts/records/${post.id}/edit`, { title: 'Changed', imageFile: '/admin/logout' });
+
+    for (const response of [created, edited]) {
+      expect(response.status).to.equal(200);
+      expect(response.body.record.errors.imageFile.message).to.contain('Choose an image file');
+    }
+    expect(await db().models.BlogPost.count()).to.equal(1);
+    expect((await post.reload()).title).to.equal('Kept');
+  });
 });
