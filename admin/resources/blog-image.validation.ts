@@ -15,7 +15,7 @@ interface UploadedLike {
 export function checkBlogImage(fileProperty: string) {
   return async (request: ActionRequest): Promise<ActionRequest> => {
     // the form sends imageFile.0 (the upload feature takes an array)
-    const file = flat.get(request.payload ?? {}, fileProperty) as UploadedLike | UploadedLike[] | undefined;
+    const file = flat.get(request.payload ?? {}, fileProperty) as UploadedLike | UploadedLike[] | string | null | undefined;
     // nothing sent, or null / '' (the form removing the image): the upload feature handles those
     const files = file === undefined || file === null || file === '' ? [] : Array.isArray(file) ? file : [file];
     for (const item of files) {
