@@ -34,7 +34,7 @@ function listenUrl(host: string, port: number): string {
 /** Says so when the server is reachable from other machines (HOST set to every interface or a public address). */
 function exposure(host: string): string {
   if (host === '0.0.0.0' || host === '::') return ' (every interface: reachable from other machines)';
-  return host === 'localhost' || net.isIP(host) === 0 || isLoopbackAddress(host) ? '' : ' (reachable from other machines)';
+  return host === 'localhost' || isLoopbackAddress(host) ? '' : ' (reachable from other machines)';
 }
 
 export async function main(): Promise<void> {
