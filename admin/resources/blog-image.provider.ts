@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BaseProvider } from '@adminjs/upload';
 import type { ActionContext, UploadedFile } from 'adminjs';
-import { isUploadOf, UPLOADS_URL } from '../../src/site/blog-images.js';
+import { isBlogImageAddress, isUploadOf, UPLOADS_URL } from '../../src/site/blog-images.js';
 
 export { UPLOADS_URL };
 
@@ -41,7 +41,9 @@ export class BlogImageProvider extends BaseProvider {
     await fs.promises.rm(this.file(key), { force: true });
   }
 
+  /** The address the back office links to: a stored value that is not an image address (a row from before the
+   * check, e.g. /admin/logout) gives none, so no screen points the browser at it. */
   override path(key: string): string {
-    return key;
+    return isBlogImageAddress(key) ? key : '';
   }
 }

@@ -20,6 +20,11 @@ export function isUploadOf(postId: number | string, key: unknown): key is string
   return owner !== undefined && owner === String(postId);
 }
 
+/** True for an address shaped like a blog image (an upload of some post, or shipped): never a page or an action. */
+export function isBlogImageAddress(key: unknown): key is string {
+  return typeof key === 'string' && (UPLOAD.test(key) || SHIPPED.test(key));
+}
+
 /** The image address the public site shows for the post, or null for anything else stored there. */
 export function shownImage(postId: number, image: string | null | undefined): string | null {
   if (typeof image !== 'string') return null;

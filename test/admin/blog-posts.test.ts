@@ -210,4 +210,19 @@ describe('blog posts in the back office', () => {
     expect(await db().models.BlogPost.count()).to.equal(1);
     expect((await post.reload()).title).to.equal('Kept');
   });
+
+  it('when a stored image is a back-office path (a row from before the check), then the back office links no image for it', async () => {
+    await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
+    const writer = await loggedIn(app().url, 'writer@example.test');
+    const trap = await db().models.BlogPost.create({ title: 'Trap', content: 'x', image: '/admin/logout' });
+    const own = await postWithImage(writer, 'Own');
+
+    const shown = await writer.get(`/admin/api/resources/blog_posts/records/${trap.id}/show`);
+    const listed = await writer.get('/admin/api/resources/blog_posts/actions/list');
+
+    expect(shown.body.record.params.imagePath).to.not.be.ok;
+    const paths = Object.fromEntries((listed.body.records as Array<{ id: string; params: { imagePath?: string } }>).map((record) => [record.id, record.params.imagePath]));
+    expect(paths[String(trap.id)]).to.not.be.ok;
+    expect(paths[String(own.id)], 'a real upload keeps its link').to.equal(own.image);
+  });
 });
