@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { MailCatcher } from '../src/mail/mail-catcher.js';
+import { isLoopbackRequest } from '../src/loopback.js';
 
 type MailboxSource = Pick<MailCatcher, 'list' | 'read'>;
 
@@ -65,9 +66,23 @@ function asyncRoute(handler: Handler) {
   };
 }
 
-/** The router the app mounts at /dev/mailbox while the catcher runs. Links are relative to the mount point. */
+/**
+ * The router the app mounts at /dev/mailbox while the catcher runs, for clients on this machine only (see
+ * src/loopback.ts). Links are relative to the mount point.
+ */
 export function createDevMailboxRouter(catcher: MailboxSource): Router {
   const router = Router();
+
+  // the mails hold verification and password-reset links: whoever reads them owns those accounts
+  router.use((req, res, next) => {
+    if (isLoopbackRequest(req)) return next();
+    send(
+      res,
+      403,
+      page('Dev mailbox', `<h1 class="h3">Dev mailbox</h1>
+<p>The dev mailbox answers only on the machine the service runs on: open it there (http://localhost…).</p>`),
+    );
+  });
 
   router.get(
     '/',

@@ -4,7 +4,8 @@ import type { ServiceContext } from './context.js';
 import { reportError } from './errors.js';
 import { mountAdmin, type AdminOptions } from '../admin/index.js';
 import { mountPublicSite, type PublicSiteOptions } from '../public-site/index.js';
-import { createHealthCheck, type HealthOptions } from './health.js';
+import { createHealthCheck, publicHealth, type HealthOptions } from './health.js';
+import { isLoopbackRequest } from './loopback.js';
 
 export interface AppOptions {
   /** Tests tune the back office (login rate limit). */
@@ -20,12 +21,13 @@ export async function createApp(ctx: ServiceContext, options: AppOptions = {}): 
   app.set('trust proxy', 'loopback');
 
   const health = createHealthCheck(ctx, options.health);
-  app.get('/healthz', (_req, res, next) => {
+  app.get('/healthz', (req, res, next) => {
     health()
       .then((report) => {
         res.set('Cache-Control', 'no-store');
-        // 503 only when this process cannot do its work; a mail outage leaves the pages up (mails wait)
-        res.status(report.status === 'down' ? 503 : 200).json(report);
+        // 503 only when this process cannot do its work; a mail outage leaves the pages up (mails wait).
+        // The details (which server, its address, its error) only for a probe on this machine.
+        res.status(report.status === 'down' ? 503 : 200).json(isLoopbackRequest(req) ? report : publicHealth(report));
       })
       .catch(next);
   });

@@ -1,5 +1,6 @@
 // The only reader of process.env: parses, validates and freezes every setting of the service.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
@@ -8,6 +9,8 @@ export interface Config {
   readonly nodeEnv: string;
   readonly isProduction: boolean;
   readonly isTest: boolean;
+  /** Address the web server listens on: loopback unless HOST opens it (0.0.0.0 / :: for every interface). */
+  readonly host: string;
   /** HTTP port of the web server. */
   readonly port: number;
   /** Public base URL used in e-mail links, without a trailing slash. */
@@ -79,6 +82,17 @@ function timeZone(env: Env, name: string): string {
   return zone;
 }
 
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function host(env: Env, name: string): string {
+  // brackets are URL syntax, not part of an IPv6 address
+  const value = (optional(env, name) ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
+  if (net.isIP(value) === 0 && !HOSTNAME.test(value)) {
+    throw new ConfigError(name, `must be an IP address or a host name (e.g. 127.0.0.1, or 0.0.0.0 for every interface), got "${value}"`);
+  }
+  return value;
+}
+
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function mailFrom(env: Env, name: string): string {
@@ -115,6 +129,7 @@ export function loadConfig(env: Env): Config {
     nodeEnv,
     isProduction,
     isTest: nodeEnv === 'test',
+    host: host(env, 'HOST'),
     port,
     appUrl,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

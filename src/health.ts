@@ -1,4 +1,5 @@
-// What /healthz reports: can the service reach its database, its job store and its mail server right now.
+// What /healthz reports: can the service reach its database, its job store and its mail server right now
+// (in full only to this machine; anyone else learns up or down).
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { MailService } from './mail/index.js';
@@ -17,6 +18,15 @@ export interface HealthReport {
   database: CheckResult;
   jobStore: CheckResult;
   mail: CheckResult;
+}
+
+/** What anyone may know: is the service up (its pages work) or down; nothing about its servers or addresses. */
+export interface PublicHealth {
+  status: 'up' | 'down';
+}
+
+export function publicHealth(report: HealthReport): PublicHealth {
+  return { status: report.status === 'down' ? 'down' : 'up' };
 }
 
 export interface HealthOptions {

@@ -1,7 +1,7 @@
 // The boot file, in order: configuration, database (+ migrations, + demo data when empty), mail, mailings,
 // web server, scheduler; shutdown in reverse: web, scheduler (runs stop between two sends), mail, database.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { QueryTypes } from 'sequelize';
 import { getConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -12,6 +12,7 @@ import { reportError, isOperational } from './errors.js';
 import type { ServiceContext } from './context.js';
 import { startMail } from './mail/index.js';
 import { startMailingServices } from './mailings/start-mailings.js';
+import { isLoopbackAddress } from './loopback.js';
 
 async function seedIfEmpty(db: Database, config: Config, log: Logger): Promise<boolean> {
   const [row] = await db.sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM users', { type: QueryTypes.SELECT });
@@ -23,6 +24,17 @@ async function seedIfEmpty(db: Database, config: Config, log: Logger): Promise<b
   await seedAll(db.sequelize, config.seedPassword);
   log.info('the database was empty: demo data created');
   return true;
+}
+
+/** The address the server listens on, as a URL (an IPv6 address in brackets). */
+function listenUrl(host: string, port: number): string {
+  return `http://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+/** Says so when the server is reachable from other machines (HOST set to every interface or a public address). */
+function exposure(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return ' (every interface: reachable from other machines)';
+  return host === 'localhost' || isLoopbackAddress(host) ? '' : ' (reachable from other machines)';
 }
 
 export async function main(): Promise<void> {
@@ -47,13 +59,14 @@ export async function main(): Promise<void> {
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, resolve);
+    server.listen(config.port, config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   // web and scheduler in one process for `npm start`; `cli.js worker` runs the scheduler alone
   await mailing.scheduler.start(mailing.planner);
 
-  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${config.appUrl.replace(`:${config.port}`, `:${port}`)}`);
+  log.info(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: listening on ${listenUrl(config.host, port)}${exposure(config.host)}`);
+  log.info(`public site: ${config.appUrl.replace(`:${config.port}`, `:${port}`)}`);
   log.info(`back office: ${config.appUrl}/admin`);
   if (config.seedPassword !== undefined && (seeded || !config.isProduction)) {
     log.info(`demo logins (password "${config.isProduction ? '<SEED_PASSWORD>' : config.seedPassword}"): ${SEED_USERS.map((u) => u.email).join(', ')}`);

@@ -18,7 +18,7 @@ function failure(env: Record<string, string>): ConfigError {
 describe('the configuration', () => {
   it('when nothing is set, then the embedded defaults are used', () => {
     const config = loadConfig({});
-    expect(config).to.include({ port: 3000, appUrl: 'http://localhost:3000', appTimezone: 'UTC', isProduction: false, seedPassword: 'demo12345' });
+    expect(config).to.include({ host: '127.0.0.1', port: 3000, appUrl: 'http://localhost:3000', appTimezone: 'UTC', isProduction: false, seedPassword: 'demo12345' });
     expect(config.databaseUrl).to.equal(undefined);
     expect(config.smtpUrl).to.equal(undefined);
     expect(config.mongodbUrl).to.equal(undefined);
@@ -28,6 +28,7 @@ describe('the configuration', () => {
 
   it('when every setting is given, then each is parsed', () => {
     const config = loadConfig({
+      HOST: '0.0.0.0',
       PORT: '8080',
       APP_URL: 'https://mail.example.com/',
       DATABASE_URL: 'postgres://u:p@db:5432/mailing',
@@ -40,6 +41,7 @@ describe('the configuration', () => {
       APP_TIMEZONE: 'Europe/Berlin',
     });
     expect(config).to.include({
+      host: '0.0.0.0',
       port: 8080,
       appUrl: 'https://mail.example.com',
       databaseUrl: 'postgres://u:p@db:5432/mailing',
@@ -52,7 +54,15 @@ describe('the configuration', () => {
     });
   });
 
+  it('when HOST names an IPv6 address (with or without brackets) or a host name, then it is kept as an address to listen on', () => {
+    expect(loadConfig({ HOST: '::' }).host).to.equal('::');
+    expect(loadConfig({ HOST: '[::1]' }).host).to.equal('::1');
+    expect(loadConfig({ HOST: 'mail-host.internal' }).host).to.equal('mail-host.internal');
+  });
+
   const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['HOST', { HOST: 'every interface' }, /HOST must be an IP address or a host name \(e\.g\. 127\.0\.0\.1, or 0\.0\.0\.0 for every interface\), got "every interface"/],
+    ['HOST', { HOST: 'http://example.com' }, /HOST must be an IP address or a host name/],
     ['PORT', { PORT: 'eighty' }, /PORT must be a whole number from 0 to 65535, got "eighty"/],
     ['PORT', { PORT: '70000' }, /PORT must be a whole number/],
     ['APP_URL', { APP_URL: 'not a url' }, /APP_URL is not a valid URL/],

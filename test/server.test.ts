@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { freePort } from './helpers/database.js';
+import { getFrom, nonLoopbackAddress } from './helpers/local-addresses.js';
 import { runSequelizeCli } from './helpers/sequelize-cli.js';
 import { sharedSmtpTestServer } from './helpers/smtp-test-server.js';
 
@@ -56,12 +57,19 @@ describe('starting the service on embedded defaults', () => {
   });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('when started twice, then it migrates, seeds once, serves, lets sequelize-cli in, and stops cleanly on SIGINT', async function () {
+  it('when started twice, then it migrates, seeds once, serves on 127.0.0.1 only (HOST opens it), lets sequelize-cli in, and stops cleanly on SIGINT', async function () {
     this.timeout(300_000);
     const first = await startService(env);
     try {
       expect(first.output()).to.contain('demo data created');
       expect(first.output()).to.contain('admin@example.com');
+      // loopback only by default: not even another loopback address, let alone the machine's network address
+      expect(first.output()).to.contain(`listening on http://127.0.0.1:${env.PORT}`);
+      for (const address of ['127.0.0.2', nonLoopbackAddress()].filter((a) => a !== undefined)) {
+        const refused = await getFrom(`http://${address}:${env.PORT}/healthz`).then(() => 'answered', (error: NodeJS.ErrnoException) => error.code);
+        expect(refused, address).to.equal('ECONNREFUSED');
+      }
+      expect((await fetch(`http://127.0.0.1:${env.PORT}/dev/mailbox`)).status, 'the dev mailbox, from this machine').to.equal(200);
       const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
       expect(health.status).to.equal(200);
       const report = (await health.json()) as { status: string; database: { status: string }; jobStore: { status: string }; mail: { status: string } };
@@ -88,11 +96,20 @@ describe('starting the service on embedded defaults', () => {
     expect(first.output()).to.contain('stopped cleanly');
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), 'the database stopped with it').to.equal(false);
 
-    const second = await startService(env);
+    const second = await startService({ ...env, HOST: '0.0.0.0' });
     try {
       expect(second.output(), 'the data was kept: nothing to seed').to.not.contain('demo data created');
       const home = await fetch(`http://127.0.0.1:${env.PORT}/`);
       expect(home.status).to.equal(200);
+      expect(second.output()).to.contain(`listening on http://0.0.0.0:${env.PORT} (every interface`);
+      const other = nonLoopbackAddress();
+      if (other) {
+        // opened to the network: a visitor elsewhere gets the pages, but not the mailbox nor the health details
+        const from = { localAddress: other };
+        expect((await getFrom(`http://${other}:${env.PORT}/`, from)).status).to.equal(200);
+        expect((await getFrom(`http://${other}:${env.PORT}/dev/mailbox`, from)).status).to.equal(403);
+        expect(JSON.parse((await getFrom(`http://${other}:${env.PORT}/healthz`, from)).text)).to.deep.equal({ status: 'up' });
+      }
     } finally {
       second.child.kill('SIGTERM');
     }

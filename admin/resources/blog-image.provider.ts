@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BaseProvider } from '@adminjs/upload';
-import type { UploadedFile } from 'adminjs';
+import type { ActionContext, UploadedFile } from 'adminjs';
+import { isBlogImageAddress, isUploadOf, UPLOADS_URL } from '../../src/site/blog-images.js';
 
-export const UPLOADS_URL = '/uploads';
+export { UPLOADS_URL };
 
 export class BlogImageProvider extends BaseProvider {
   constructor(private readonly folder: string) {
@@ -29,12 +30,20 @@ export class BlogImageProvider extends BaseProvider {
     await fs.promises.rm(file.path, { force: true });
   }
 
-  override async delete(key: string): Promise<void> {
-    if (!key.startsWith(`${UPLOADS_URL}/`)) return; // a seeded /static image is not ours to delete
+  /**
+   * Removes the file only when it is an upload of the post being edited or deleted (the context's record, or one
+   * of the records of a bulk delete): a post whose `image` names another post's file, or a seeded /static image,
+   * never takes that file with it.
+   */
+  override async delete(key: string, _bucket: string, context?: ActionContext): Promise<void> {
+    const posts = [context?.record, ...(context?.records ?? [])].filter((record) => record !== undefined);
+    if (!posts.some((record) => isUploadOf(record.id(), key))) return;
     await fs.promises.rm(this.file(key), { force: true });
   }
 
+  /** The address the back office links to: a stored value that is not an image address (a row from before the
+   * check, e.g. /admin/logout) gives none, so no screen points the browser at it. */
   override path(key: string): string {
-    return key;
+    return isBlogImageAddress(key) ? key : '';
   }
 }

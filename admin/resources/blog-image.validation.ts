@@ -6,6 +6,7 @@ export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp' };
 
 interface UploadedLike {
+  path?: string;
   type?: string;
   size?: number;
   name?: string;
@@ -14,10 +15,14 @@ interface UploadedLike {
 export function checkBlogImage(fileProperty: string) {
   return async (request: ActionRequest): Promise<ActionRequest> => {
     // the form sends imageFile.0 (the upload feature takes an array)
-    const file = flat.get(request.payload ?? {}, fileProperty) as UploadedLike | UploadedLike[] | undefined;
-    const files = file === undefined || file === null ? [] : Array.isArray(file) ? file : [file];
+    const file = flat.get(request.payload ?? {}, fileProperty) as UploadedLike | UploadedLike[] | string | null | undefined;
+    // nothing sent, or null / '' (the form removing the image): the upload feature handles those
+    const files = file === undefined || file === null || file === '' ? [] : Array.isArray(file) ? file : [file];
     for (const item of files) {
-      if (typeof item !== 'object') continue;
+      // a text in place of a file (e.g. a path) is not an upload: the upload feature would fail on it half-way
+      if (typeof item !== 'object' || item === null || typeof item.path !== 'string') {
+        throw new AdminValidationError({ [fileProperty]: { message: 'Choose an image file to upload.' } }, { message: 'The image must be an uploaded file.' });
+      }
       const extension = (item.name ?? '').toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? '';
       const knownExtension = [...Object.values(IMAGE_EXTENSIONS), '.jpeg'].includes(extension);
       // the stored file's extension decides how it is served: both the type and the name must be an image's

@@ -1,13 +1,13 @@
 // Blog posts for content managers: title, content, an uploaded image, publication date; the view count is read-only.
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { ResourceWithOptions } from 'adminjs';
 import uploadFeature from '@adminjs/upload';
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { componentLoader } from '../components/index.js';
-import { BlogImageProvider, UPLOADS_URL } from './blog-image.provider.js';
+import { newUploadKey } from '../../src/site/blog-images.js';
+import { BlogImageProvider } from './blog-image.provider.js';
 import { blogImageCheckFeature, IMAGE_EXTENSIONS, IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './blog-image.validation.js';
 
 const FILE_PROPERTY = 'imageFile';
@@ -19,7 +19,8 @@ export function uploadsFolder(ctx: ServiceContext): string {
 export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.BlogPost, 'blog_posts', {
-      editable: () => ['title', 'content', 'publishedAt', 'image'],
+      // `image` is written only by the upload feature's own hook (an upload of this post), never from a form
+      editable: () => ['title', 'content', 'publishedAt'],
       internalEditable: ['image'],
       onCreate: (actor) => ({ authorId: actor.id }),
       entity: 'blogPost',
@@ -47,7 +48,7 @@ export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
         componentLoader,
         provider: new BlogImageProvider(uploadsFolder(ctx)),
         properties: { key: 'image', file: FILE_PROPERTY, filePath: 'imagePath', filesToDelete: 'imageFilesToDelete' },
-        uploadPath: (record, filename) => `${UPLOADS_URL}/blog/${record.id()}/${randomUUID()}${IMAGE_EXTENSIONS[mimeOf(filename)] ?? '.bin'}`,
+        uploadPath: (record, filename) => newUploadKey(record.id(), IMAGE_EXTENSIONS[mimeOf(filename)] ?? '.bin'),
         validation: { mimeTypes: [...IMAGE_MIME_TYPES], maxSize: MAX_IMAGE_BYTES },
       }),
     ],

@@ -5,7 +5,7 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { userBehaviour } from './user.behaviour.js';
 import { userActions } from './user.actions.js';
-import { withoutPassword } from './user.hooks.js';
+import { endOtherSessionsOnPasswordChange, withoutPassword } from './user.hooks.js';
 
 const SUPERUSER_FIELDS = ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'];
 const SELF_FIELDS = ['fullName', 'password'];
@@ -32,7 +32,7 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
         ...userActions(ctx),
         new: { after: [withoutPassword] },
         // a person editing their own profile sees only what they may change (the server ignores the rest anyway)
-        edit: { after: [withoutPassword], layout: (currentAdmin?: CurrentAdmin) => (currentAdmin?.isSuperuser ? SUPERUSER_FIELDS : SELF_FIELDS) },
+        edit: { after: [withoutPassword, endOtherSessionsOnPasswordChange(ctx)], layout: (currentAdmin?: CurrentAdmin) => (currentAdmin?.isSuperuser ? SUPERUSER_FIELDS : SELF_FIELDS) },
       } as ResourceOptions['actions'],
     },
     features: [accessFeature('users')],

@@ -5,7 +5,7 @@ import { countView, publishedPosts, type PostPage } from '../../src/site/posts.j
 import type { SiteCache } from '../site-cache.js';
 import { sendView } from '../render.js';
 import { asyncRoute } from './async-route.js';
-import { publicImage } from './public-image.js';
+import { shownImage } from '../../src/site/blog-images.js';
 import { sendNotFound } from './not-found.js';
 
 const MAX_PAGE = 10_000;
@@ -19,7 +19,7 @@ export function blogRouter(models: Models, cache: SiteCache, perPage: number): R
       const asked = Number.parseInt(String(req.query.page ?? '1'), 10);
       const page = Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE ? asked : 1;
       const list = await cache.get<PostPage>(`blog:page:${page}`, async () => ({ value: await publishedPosts(models, { page, perPage }) }));
-      const posts = list.posts.map((post) => ({ ...post, image: publicImage(post.image) }));
+      const posts = list.posts.map((post) => ({ ...post, image: shownImage(post.id, post.image) }));
       await sendView(res, 'blog', { list: { ...list, posts } });
     }),
   );
@@ -35,7 +35,7 @@ export function blogRouter(models: Models, cache: SiteCache, perPage: number): R
       }
       // every open is a view: no shared cache may answer in our place
       res.set('Cache-Control', 'no-store');
-      await sendView(res, 'post', { post: { ...post, image: publicImage(post.image) } });
+      await sendView(res, 'post', { post: { ...post, image: shownImage(post.id, post.image) } });
     }),
   );
 

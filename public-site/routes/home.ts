@@ -6,7 +6,7 @@ import { postPool } from '../../src/site/posts.js';
 import type { SiteCache } from '../site-cache.js';
 import { renderView } from '../render.js';
 import { asyncRoute } from './async-route.js';
-import { publicImage } from './public-image.js';
+import { shownImage } from '../../src/site/blog-images.js';
 
 /** Up to n distinct items in random order (partial Fisher–Yates on a copy). */
 export function pickRandom<T>(items: readonly T[], n: number): T[] {
@@ -33,7 +33,7 @@ async function renderFragments(models: Models, onlyThree: boolean): Promise<{ va
   const { nextPublicationAt } = pool;
   // without a cache nothing is reused: render only the three cards this request shows
   const posts = onlyThree ? pickRandom(pool.posts, 3) : pool.posts;
-  const cards = await Promise.all(posts.map((post) => renderView('partials/home-post', { post: { ...post, image: publicImage(post.image) } })));
+  const cards = await Promise.all(posts.map((post) => renderView('partials/home-post', { post: { ...post, image: shownImage(post.id, post.image) } })));
   const page = await renderView('home', { stats, hasPosts: cards.length > 0, postsHtml: POSTS_SLOT, currentPath: '/', csrfToken: undefined });
   const slot = page.indexOf(POSTS_SLOT);
   const value = slot === -1 ? { before: page, after: '', cards: [] } : { before: page.slice(0, slot), after: page.slice(slot + POSTS_SLOT.length), cards };

@@ -8,6 +8,7 @@ import { dataChanged } from '../events.js';
 import { hashPassword } from './passwords.js';
 import { emailProblem, normalizeEmail, passwordProblem } from './account-rules.js';
 import { consumeToken, issueToken, peekToken } from './tokens.js';
+import { endSessions } from './sessions.js';
 import { passwordResetMail, verificationMail } from './account-mail.js';
 import type { TokenPurpose } from '../models/account-token.js';
 
@@ -164,11 +165,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           { replacements: { userId, passwordHash }, transaction },
         );
         // whoever knew the old password is logged out everywhere
-        await models.sequelize.query(`DELETE FROM sessions WHERE sess -> 'adminUser' ->> 'id' = :id`, {
-          replacements: { id: String(userId) },
-          type: QueryTypes.DELETE,
-          transaction,
-        });
+        await endSessions(models.sequelize, userId, { transaction });
         transaction.afterCommit(() => dataChanged('user'));
         return true;
       });

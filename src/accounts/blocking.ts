@@ -5,6 +5,7 @@ import { can, type Actor } from '../access/policy.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { dataChanged } from '../events.js';
 import type { User } from '../models/index.js';
+import { endSessions } from './sessions.js';
 
 async function target(ctx: ServiceContext, actor: Actor, userId: number, action: 'block' | 'unblock'): Promise<User> {
   const user = await ctx.db.models.User.findByPk(userId);
@@ -15,12 +16,6 @@ async function target(ctx: ServiceContext, actor: Actor, userId: number, action:
   return user;
 }
 
-/** Deletes every stored back-office session of a user; returns how many ended. */
-export async function endSessionsOf(ctx: ServiceContext, userId: number): Promise<number> {
-  const [, result] = await ctx.db.sequelize.query(`DELETE FROM sessions WHERE sess -> 'adminUser' ->> 'id' = $1`, { bind: [String(userId)] });
-  return (result as { rowCount?: number } | undefined)?.rowCount ?? 0;
-}
-
 /** Blocks a user (managers and superusers; nobody blocks themselves or a superuser): no login, no sessions, no sends. */
 export async function blockUser(ctx: ServiceContext, actor: Actor, userId: number): Promise<User> {
   const user = await target(ctx, actor, userId, 'block');
@@ -28,7 +23,7 @@ export async function blockUser(ctx: ServiceContext, actor: Actor, userId: numbe
     // conditional update, so two managers blocking at once record one of them
     await ctx.db.models.User.update({ blockedAt: new Date(), blockedById: actor.id }, { where: { id: user.id, blockedAt: { [Op.is]: null } } });
   }
-  await endSessionsOf(ctx, user.id);
+  await endSessions(ctx.db.sequelize, user.id);
   await ctx.mailings.ownerBlocked(user.id);
   dataChanged('user');
   return user.reload();

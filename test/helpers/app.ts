@@ -28,6 +28,8 @@ export interface TestAppOptions {
   /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. */
   env?: Record<string, string>;
   app?: AppOptions;
+  /** Listen on this address too (e.g. the machine's non-loopback address, to be a client from elsewhere). */
+  alsoListenOn?: string;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -52,12 +54,16 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const extra = options.alsoListenOn === undefined ? undefined : http.createServer(app);
+  if (extra) await new Promise<void>((resolve) => extra.listen(port, options.alsoListenOn, resolve));
   return {
     url: `http://127.0.0.1:${port}`,
     ctx,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const each of extra ? [server, extra] : [server]) {
+        each.closeAllConnections();
+        await new Promise<void>((resolve) => each.close(() => resolve()));
+      }
       await services.close();
       await mail.close();
       fs.rmSync(config.dataDir, { recursive: true, force: true });

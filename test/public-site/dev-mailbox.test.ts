@@ -1,4 +1,5 @@
-// The dev mailbox pages over a real mail catcher, served by a tiny Express app on an ephemeral port.
+// The dev mailbox pages over a real mail catcher, served by a tiny Express app on an ephemeral port; only clients
+// on this machine get them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import nodemailer from 'nodemailer';
 import { createMailCatcher } from '../../src/mail/mail-catcher.js';
 import type { MailCatcher } from '../../src/mail/mail-catcher.js';
 import { createDevMailboxRouter } from '../../public-site/dev-mailbox.js';
+import { getFrom, nonLoopbackAddress } from '../helpers/local-addresses.js';
 
 describe('the dev mailbox pages', function () {
   let dir: string;
@@ -100,5 +102,86 @@ describe('the dev mailbox pages', function () {
     expect(unknown.status).to.equal(404);
     expect(await unknown.text()).to.contain('Mail not found');
     expect(traversal.status).to.equal(404);
+  });
+});
+
+describe('who may open the dev mailbox', function () {
+  let dir: string;
+  let catcher: MailCatcher;
+  const servers: Server[] = [];
+  let port: number;
+
+  function listen(app: express.Express, host: string, atPort: number): Promise<Server> {
+    return new Promise((resolve, reject) => {
+      const server = app.listen(atPort, host, () => resolve(server));
+      server.once('error', reject);
+      servers.push(server);
+    });
+  }
+
+  before(async function () {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dev-mailbox-'));
+    catcher = createMailCatcher({ port: 0, dir, logger: () => undefined });
+    await catcher.start();
+    const app = express();
+    // as the real app: a proxy on loopback may tell the client's address in X-Forwarded-For
+    app.set('trust proxy', 'loopback');
+    app.use('/dev/mailbox', createDevMailboxRouter(catcher));
+    port = ((await listen(app, '127.0.0.1', 0)).address() as AddressInfo).port;
+    const other = nonLoopbackAddress();
+    if (other) await listen(app, other, port);
+  });
+
+  after(async function () {
+    for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await catcher.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('when a client on another machine (a non-loopback address) opens it, then it is refused with 403 and no mail list', async function () {
+    const other = nonLoopbackAddress();
+    if (!other) this.skip(); // no network interface: no way to connect from a non-loopback address here
+
+    const response = await getFrom(`http://${other}:${port}/dev/mailbox/`, { localAddress: other });
+
+    expect(response.status).to.equal(403);
+    expect(response.text).to.contain('answers only on the machine the service runs on').and.not.contain('No mail yet');
+  });
+
+  it('when a client on another machine says X-Forwarded-For: 127.0.0.1, then it is still refused (the connection decides)', async function () {
+    const other = nonLoopbackAddress();
+    if (!other) this.skip();
+
+    const response = await getFrom(`http://${other}:${port}/dev/mailbox/`, { localAddress: other, headers: { 'X-Forwarded-For': '127.0.0.1', 'X-Real-IP': '127.0.0.1' } });
+
+    expect(response.status).to.equal(403);
+  });
+
+  const forwarded: Array<[string, Record<string, string>]> = [
+    ['X-Forwarded-For: 203.0.113.7', { 'X-Forwarded-For': '203.0.113.7' }],
+    ['X-Forwarded-For: 127.0.0.1, 203.0.113.7 (a spoofed first hop)', { 'X-Forwarded-For': '127.0.0.1, 203.0.113.7' }],
+    ['X-Forwarded-For: 203.0.113.7, 127.0.0.1', { 'X-Forwarded-For': '203.0.113.7, 127.0.0.1' }],
+    ['Forwarded: for=203.0.113.7', { Forwarded: 'for=203.0.113.7;proto=http' }],
+    ['Forwarded: for="[2001:db8::1]:4711"', { Forwarded: 'for="[2001:db8::1]:4711"' }],
+    ['Forwarded: for=unknown', { Forwarded: 'for=unknown' }],
+    ['X-Real-IP: 203.0.113.7', { 'X-Real-IP': '203.0.113.7' }],
+  ];
+  for (const [header, headers] of forwarded) {
+    it(`when a proxy on loopback forwards a request with ${header}, then it is refused with 403`, async function () {
+      const response = await getFrom(`http://127.0.0.1:${port}/dev/mailbox/`, { headers });
+
+      expect(response.status).to.equal(403);
+    });
+  }
+
+  it('when opened from this machine (127.0.0.1, or 127.0.0.2: all of 127.0.0.0/8 is loopback), then the mailbox answers', async function () {
+    const direct = await getFrom(`http://127.0.0.1:${port}/dev/mailbox/`);
+    const secondLoopback = await getFrom(`http://127.0.0.1:${port}/dev/mailbox/`, { localAddress: '127.0.0.2' });
+    const localProxy = await getFrom(`http://127.0.0.1:${port}/dev/mailbox/`, { headers: { 'X-Forwarded-For': '127.0.0.1', Forwarded: 'for="[::1]:5000"' } });
+
+    for (const response of [direct, secondLoopback, localProxy]) {
+      expect(response.status).to.equal(200);
+      expect(response.text).to.contain('No mail yet');
+    }
   });
 });

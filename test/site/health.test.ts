@@ -1,9 +1,12 @@
-// /healthz's checks: the database, the job store and the mail server, each reported on its own.
+// /healthz's checks: the database, the job store and the mail server, each reported on its own — in full only to
+// this machine; anyone else learns up or down.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { SmtpTestServer } from '../helpers/smtp-test-server.js';
+import { SmtpTestServer, sharedSmtpTestServer } from '../helpers/smtp-test-server.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { getFrom, nonLoopbackAddress } from '../helpers/local-addresses.js';
 import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
-import { createHealthCheck } from '../../src/health.js';
+import { createHealthCheck, type HealthReport } from '../../src/health.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 
 describe('the health check', function () {
@@ -60,5 +63,63 @@ describe('the health check', function () {
     const second = await check();
 
     expect(second).to.equal(first);
+  });
+});
+
+describe('GET /healthz', function () {
+  const db = useTestDatabase();
+  let smtp: SmtpTestServer;
+  let app: TestApp;
+  const other = nonLoopbackAddress();
+
+  before(async () => {
+    smtp = await sharedSmtpTestServer();
+  });
+  beforeEach(async () => {
+    app = await startTestApp({ db: db(), smtp, alsoListenOn: other });
+  });
+  afterEach(async () => {
+    await app.stop();
+    await smtp.acceptConnections();
+    smtp.reset();
+  });
+
+  function port(): string {
+    return new URL(app.url).port;
+  }
+
+  it('when asked from another machine, then it says only "up", with no server, address or error', async function () {
+    if (!other) this.skip(); // no network interface: no way to connect from a non-loopback address here
+
+    const response = await getFrom(`http://${other}:${port()}/healthz`, { localAddress: other });
+
+    expect(response.status).to.equal(200);
+    expect(JSON.parse(response.text)).to.deep.equal({ status: 'up' });
+    expect(response.text).to.not.contain(String(smtp.port)).and.not.contain('127.0.0.1');
+    expect(response.headers['cache-control']).to.equal('no-store');
+  });
+
+  it('when asked through a proxy on this machine for a client elsewhere (X-Forwarded-For), then it says only "up"', async function () {
+    const response = await getFrom(`${app.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+
+    expect(JSON.parse(response.text)).to.deep.equal({ status: 'up' });
+  });
+
+  it('when the mail server is down and asked from elsewhere, then it still says only "up" (pages work, mails wait), not why', async function () {
+    await smtp.refuseConnections();
+
+    const response = await getFrom(`${app.url}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+
+    expect(response.status).to.equal(200);
+    expect(JSON.parse(response.text)).to.deep.equal({ status: 'up' });
+  });
+
+  it('when asked from this machine, then the full report names each part', async function () {
+    const response = await getFrom(`${app.url}/healthz`);
+
+    const report = JSON.parse(response.text) as HealthReport;
+    expect(report.status).to.equal('ok');
+    expect(report.database.status).to.equal('ok');
+    expect(report.mail.detail).to.be.a('string').and.not.equal('');
   });
 });
