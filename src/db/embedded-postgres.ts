@@ -227,20 +227,101 @@ async function initialise(bin: Binaries, pgData: string, user: string, password:
   }
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, output: () => string, timeoutMs: number): Promise<void> {
+/** Same folder, whatever the spelling (a symlink, a trailing slash). */
+function sameFolder(a: string, b: string): boolean {
+  const real = (folder: string): string => {
+    try {
+      return fs.realpathSync(folder);
+    } catch {
+      return path.resolve(folder);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/** The data folder of the server a connected client talks to (the login is a superuser of its own cluster). */
+async function dataDirectoryOf(client: pg.Client): Promise<string> {
+  const result = await client.query<{ data_directory: string }>('SHOW data_directory');
+  return result.rows[0]!.data_directory;
+}
+
+/**
+ * The refusal when the embedded server's port answers for another cluster (a second clone of the project on the same
+ * machine): connecting would read and write that other checkout's records.
+ */
+function portTaken(port: number, pgData: string, theirs: string | undefined): DatabaseError {
+  const whose = theirs === undefined ? 'another server' : `another PostgreSQL, whose data folder is ${theirs}`;
+  return new DatabaseError(
+    `Port ${port} of the embedded PostgreSQL is already used by ${whose}, not by this service's database (${pgData}). ` +
+      'Set EMBEDDED_POSTGRES_PORT to a free port for this checkout (or stop that server).',
+  );
+}
+
+/**
+ * True when the server at url is the one of pgData; false when none answers there (or it refuses our login, so it
+ * cannot be ours either: the caller decides); throws portTaken() when another cluster answers.
+ */
+export async function checkOwnServer(url: string, port: number, pgData: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  let theirs: string;
+  try {
+    await client.connect();
+    theirs = await dataDirectoryOf(client);
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  if (!sameFolder(theirs, pgData)) throw portTaken(port, pgData, theirs);
+  return true;
+}
+
+/** The server failed because something else listens on its port (PostgreSQL's own words, LC_MESSAGES=C). */
+function lostThePort(output: string): boolean {
+  return /could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(output);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+/**
+ * Waits until the server started as `child` accepts connections, and makes sure the one answering is ours: while
+ * our child is still starting (and about to fail on a busy port), another cluster listening there would answer.
+ */
+async function waitUntilReady(child: ChildProcess, url: string, port: number, pgData: string, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
   for (;;) {
-    if (exited) throw new DatabaseError(`The embedded PostgreSQL ${exited} while starting:\n${output().trim() || '(no output)'}`);
+    if (exited) {
+      if (lostThePort(output())) throw portTaken(port, pgData, undefined);
+      throw new DatabaseError(`The embedded PostgreSQL ${exited} while starting:\n${output().trim() || '(no output)'}`);
+    }
     const client = new pg.Client({ connectionString: url });
     client.on('error', () => undefined);
+    let theirs: string | undefined;
     try {
       await client.connect();
-      await client.end();
-      return;
+      theirs = await dataDirectoryOf(client);
     } catch {
+      // not up yet
+    } finally {
       await client.end().catch(() => undefined);
+    }
+    if (theirs !== undefined) {
+      if (sameFolder(theirs, pgData)) return;
+      await stopChild(child);
+      throw portTaken(port, pgData, theirs);
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -250,7 +331,6 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
   }
 }
 
-/** Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists. */
 /** The file naming the process that owns the running server, beside its data folder (root may write it). */
 function ownerFile(pgData: string): string {
   return `${pgData}.owner`;
@@ -320,6 +400,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (!running) return undefined;
     log(`embedded PostgreSQL: using the server another process runs on port ${running.port}`);
     await waitForConnection(urlAt(running.port, 'postgres'), 30_000);
+    // the port comes from our own postmaster.pid, but check the server answering there is really ours
+    if (!(await checkOwnServer(urlAt(running.port, 'postgres'), running.port, pgData))) return undefined;
     await ensureDatabase(urlAt(running.port, 'postgres'), options.database);
     return { url: urlAt(running.port, options.database), port: running.port, shared: true, stop: async () => undefined };
   };
@@ -350,7 +432,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   try {
-    await waitUntilReady(child, urlAt(options.port, 'postgres'), () => output, 60_000);
+    await waitUntilReady(child, urlAt(options.port, 'postgres'), options.port, pgData, () => output, 60_000);
   } catch (error) {
     // two processes starting at the same moment: the one that lost the race uses the winner's server
     const winner = await attach();
