@@ -7,6 +7,6 @@ if (!fs.existsSync(fileURLToPath(built))) {
   throw new Error('sequelize-cli needs the compiled service to find the database: run `npm run build` first.');
 }
 const { cliConnection } = await import(built.href);
-const connection = cliConnection();
+const connection = await cliConnection();
 
 export default { development: connection, test: connection, production: connection };

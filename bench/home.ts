@@ -39,6 +39,7 @@ async function serve(): Promise<void> {
   const { silentLogger } = await import('../src/log.js');
   const { createSmtpTransport } = await import('../src/mail/smtp-transport.js');
   const { mountPublicSite } = await import('../public-site/index.js');
+  const { securityHeaders } = await import('../public-site/security.js');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'));
   fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another account
@@ -52,17 +53,27 @@ async function serve(): Promise<void> {
   const transport = createSmtpTransport({ url: config.smtpUrl!, from: config.mailFrom, logger: () => undefined });
   const ctx = { config, db, log: silentLogger, mail: { transport, close: () => transport.close() } };
 
+  // The baseline: the first home page the cached app rendered, sent again from memory behind the same security
+  // headers (helmet) as the site, the most a cached page can reach. Mounted here, never in the service's app.
+  let snapshot = '';
+  const baseline: express.RequestHandler = (_req, res) => {
+    res.set('Cache-Control', 'no-cache');
+    res.type('html').send(snapshot);
+  };
+
   const servers: http.Server[] = [];
-  async function start(options: Parameters<typeof mountPublicSite>[2]): Promise<string> {
+  async function start(options: Parameters<typeof mountPublicSite>[2], withBaseline = false): Promise<string> {
     const app = express();
     app.disable('x-powered-by');
+    if (withBaseline) app.get('/__bench/baseline', securityHeaders(false), baseline);
     await mountPublicSite(app, ctx, options);
     const server = http.createServer(app);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   }
-  const cachedBase = await start({ cache: { ttlMs: 60_000, max: 100 }, benchBaseline: true });
+  const cachedBase = await start({ cache: { ttlMs: 60_000, max: 100 } }, true);
+  snapshot = await (await fetch(`${cachedBase}/`)).text();
   const uncachedBase = await start({ cache: { ttlMs: 0 } });
   const urls: Urls = { baseline: `${cachedBase}/__bench/baseline`, cached: `${cachedBase}/`, uncached: `${uncachedBase}/` };
   process.send!(urls);

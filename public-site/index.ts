@@ -23,11 +23,6 @@ export interface PublicSiteOptions {
   /** bcrypt cost for new passwords (tests lower it). */
   passwordCost?: number;
   tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
-  /**
-   * Benchmarks only: GET /__bench/baseline sends the first rendered home page again from memory, through
-   * the same middleware, as the upper bound a cached page can reach. Never set in production.
-   */
-  benchBaseline?: boolean;
 }
 
 export interface PublicSite {
@@ -64,17 +59,6 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
 
   const renderHome = homePageRenderer(models, cache);
   site.use(homeRouter(renderHome));
-  if (options.benchBaseline) {
-    let snapshot: string | undefined;
-    site.get('/__bench/baseline', (_req, res, next) => {
-      const send = (html: string): void => {
-        res.set('Cache-Control', 'no-cache');
-        res.type('html').send(html);
-      };
-      if (snapshot !== undefined) return send(snapshot);
-      renderHome().then((html) => send((snapshot = html)), next);
-    });
-  }
   site.use(blogRouter(models, cache, options.blogPageSize ?? 9));
   site.use(accountsRouter(accounts, csrf, limits, log));
   if (ctx.mail.catcher) site.use('/dev/mailbox', createDevMailboxRouter(ctx.mail.catcher));

@@ -16,4 +16,3 @@ function findRoot(start: string): string {
 /** The repository's root folder (where package.json is). */
 export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const migrationsDir = path.join(projectRoot, 'migrations');
-export const seedersDir = path.join(projectRoot, 'seeders');

@@ -33,8 +33,6 @@ export function hasPermission(actor: Actor, permission: Permission): boolean {
   return actor.isSuperuser || actor.permissions.has(permission);
 }
 
-const OWNED: ReadonlySet<ResourceName> = new Set(['clients', 'messages', 'mailings']);
-const REPORTS: ReadonlySet<ResourceName> = new Set(['attempts', 'deliveries']);
 const READ: ReadonlySet<Action> = new Set(['list', 'show']);
 const WRITE: ReadonlySet<Action> = new Set(['new', 'edit', 'delete']);
 

@@ -11,8 +11,8 @@ import { initModels, type Models } from '../models/index.js';
 export const EMBEDDED_DATABASE = 'mailing';
 
 /** Where the embedded PostgreSQL of this configuration listens; tools (sequelize-cli) connect there too. */
-export function embeddedDatabaseUrl(config: Pick<Config, 'embeddedPostgresPort'>): string {
-  return `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${EMBEDDED_DATABASE}`;
+export function embeddedDatabaseUrl(config: Pick<Config, 'embeddedPostgresPort'>, database = EMBEDDED_DATABASE): string {
+  return `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${database}`;
 }
 
 /** The database URL the service and the operator's tools use for this configuration. */

