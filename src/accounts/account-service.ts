@@ -1,5 +1,5 @@
 // Registration, e-mail verification and password reset: the domain behind the public site's account pages.
-import { QueryTypes, UniqueConstraintError, ValidationError as ModelValidationError, fn, col, where } from 'sequelize';
+import { UniqueConstraintError, ValidationError as ModelValidationError, fn, col, where } from 'sequelize';
 import type { Models, User } from '../models/index.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Logger } from '../log.js';
