@@ -21,6 +21,7 @@ import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { translations } from './locale.js';
+import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -62,6 +63,22 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
   });
 }
 
+/** Where uploads wait while their action runs: a folder of their own, so nothing else is ever removed with them. */
+export function uploadTempFolder(ctx: ServiceContext): string {
+  return path.join(ctx.config.dataDir, 'upload-tmp');
+}
+
+function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardOptions {
+  return {
+    rootPath: ADMIN_ROOT,
+    loginPath: admin.options.loginPath,
+    appUrl: ctx.config.appUrl,
+    uploadDir: uploadTempFolder(ctx),
+    fileResources: ['blog_posts'],
+    renderLogin: (errorMessage) => admin.renderLogin({ action: admin.options.loginPath, errorMessage }),
+  };
+}
+
 export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
   dropStaleBundle(ctx);
   const admin = buildAdmin(ctx);
@@ -72,15 +89,20 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   fs.mkdirSync(uploads, { recursive: true });
   app.use(UPLOADS_URL, express.static(uploads, { maxAge: '1d', index: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff') }));
 
+  const guard = requestGuardOptions(ctx, admin);
+  app.use(ADMIN_ROOT, ...noFraming(), sameOriginOnly(guard));
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
-  // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx));
+  // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
+  // and no body is read before that
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), guardedBodies(guard));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate: authenticator(ctx), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
+    // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is
+    { uploadDir: guard.uploadDir, maxFileSize: UPLOAD_LIMITS.maxFileBytes, maxFieldsSize: UPLOAD_LIMITS.maxFieldBytes, maxFields: UPLOAD_LIMITS.maxFields },
   );
   // AdminJS throws (instead of answering) for a bulk action on ids that are not found, e.g. someone else's
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
-// A logged-in (or anonymous) HTTP client of the back office's JSON API, keeping the session cookie like a browser.
+// A logged-in (or anonymous) HTTP client of the back office's JSON API, keeping the session cookie like a browser
+// and sending the Origin header a browser sends (the back office refuses state changes without it).
 import { TEST_PASSWORD } from './factories.js';
 
 export interface ApiResponse {
@@ -38,7 +39,7 @@ export class AdminClient {
       method,
       body: payload,
       redirect: 'manual',
-      headers: this.cookie ? { cookie: this.cookie } : {},
+      headers: { origin: new URL(this.baseUrl).origin, ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     this.remember(response);
     const text = await response.text();
