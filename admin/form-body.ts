@@ -173,7 +173,8 @@ function readForm(req: Request, res: Response, limits: BodyLimits, uploadDir: st
         req.pause();
         parser.removeAllListeners();
         parser.on('error', () => undefined);
-        parser.destroy();
+        // not from inside busboy's own event (a file's 'limit'): it goes on with the part after emitting it
+        setImmediate(() => parser.destroy());
         reject(error);
         return;
       }

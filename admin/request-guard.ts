@@ -101,7 +101,8 @@ export function guardedBodies(options: RequestGuardOptions): RequestHandler {
     readBody(req, res, limits, options.uploadDir).then(
       (body) => parsed(req, body.fields, body.files, next),
       (error: unknown) => {
-        if (res.destroyed || req.destroyed) return; // the client went away; its files go when the response closes
+        // the client went away (its files go when the response closes); req.destroyed is also true once read to the end
+        if (req.socket.destroyed) return;
         if (error instanceof BodyRefused) refuse(req, res, options, error.status, error.message);
         else next(error);
       },
