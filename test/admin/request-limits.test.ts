@@ -6,39 +6,24 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTestApp } from '../helpers/app.js';
-import { AdminClient, loggedIn } from '../helpers/admin-client.js';
+import { AdminClient, apiResponse, loggedIn, type ApiResponse } from '../helpers/admin-client.js';
 import { createUser } from '../helpers/factories.js';
 import { uploadTempFolder } from '../../admin/index.js';
 
 const MB = 1024 * 1024;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
-interface Sent {
-  status: number;
-  text: string;
-  body: any;
-  location: string | null;
-}
-
 /** A request as an attacker or a script sends it: exactly these headers and body. */
-async function send(url: string, init: { method?: string; body?: BodyInit; headers?: Record<string, string>; chunked?: boolean }): Promise<Sent> {
-  const options: RequestInit & { duplex?: 'half' } = { method: init.method ?? 'POST', headers: init.headers, redirect: 'manual' };
-  if (init.chunked && init.body !== undefined) {
+async function send(url: string, init: { body: BodyInit; headers: Record<string, string>; chunked?: boolean }): Promise<ApiResponse> {
+  const options: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: init.headers, body: init.body, redirect: 'manual' };
+  if (init.chunked) {
     // a stream has no length: the body goes chunked, without Content-Length
     const wrapped = new Response(init.body);
     options.body = wrapped.body;
     options.headers = { 'content-type': wrapped.headers.get('content-type')!, ...init.headers };
     options.duplex = 'half';
-  } else options.body = init.body;
-  const response = await fetch(url, options);
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
   }
-  return { status: response.status, text, body, location: response.headers.get('location') };
+  return apiResponse(await fetch(url, options));
 }
 
 function bigFileForm(bytes: number, fields: Record<string, string> = {}, name = 'imageFile.0'): FormData {
@@ -69,6 +54,12 @@ describe('request bodies in the back office', () => {
   const writerCookie = async (): Promise<AdminClient> => {
     await createUser(db(), { email: 'writer@example.test', permissions: ['blog.manage'] });
     return loggedIn(app().url, 'writer@example.test');
+  };
+  /** A logged-in user (no permissions) and the headers their browser sends. */
+  const userSession = async (extra: Record<string, string> = {}): Promise<{ client: AdminClient; headers: Record<string, string> }> => {
+    await createUser(db(), { email: 'user@example.test' });
+    const client = await loggedIn(app().url, 'user@example.test');
+    return { client, headers: { ...origin(), cookie: client.sessionCookie, ...extra } };
   };
 
   describe('before login', () => {
@@ -245,8 +236,7 @@ describe('request bodies in the back office', () => {
     });
 
     it('when a form field is 21 MB, then 413 with a message and no new row', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { client } = await userSession();
 
       const response = await client.post('/admin/api/resources/clients/actions/new', { email: 'big@example.test', fullName: 'Big', comment: 'x'.repeat(21 * MB) });
 
@@ -256,14 +246,13 @@ describe('request bodies in the back office', () => {
     });
 
     it('when a 5 MB field comes chunked (no Content-Length), then the field limit answers 413 and no row is written', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { headers } = await userSession();
       const form = new FormData();
       form.append('email', 'big@example.test');
       form.append('fullName', 'Big');
       form.append('comment', 'x'.repeat(5 * MB));
 
-      const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, { body: form, headers: { ...origin(), cookie: client.sessionCookie }, chunked: true });
+      const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, { body: form, headers, chunked: true });
 
       expect(response.status).to.equal(413);
       expect(response.body.notice.message).to.equal('The field "comment" is too large: at most 4 MB a field.');
@@ -271,13 +260,12 @@ describe('request bodies in the back office', () => {
     });
 
     it('when a chunked urlencoded body grows past 6 MB in fields under the field limit, then 413 for the whole request', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { headers } = await userSession();
       const body = new URLSearchParams({ email: 'big@example.test', fullName: 'x'.repeat(3.5 * MB), comment: 'y'.repeat(3.5 * MB) }).toString();
 
       const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, {
         body,
-        headers: { ...origin(), cookie: client.sessionCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         chunked: true,
       });
 
@@ -287,8 +275,7 @@ describe('request bodies in the back office', () => {
     });
 
     it('when a form has more than 1,000 fields, then 413 with the limit and no row', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { client } = await userSession();
       const fields: Record<string, string> = { email: 'many@example.test', fullName: 'Many' };
       for (let i = 0; i < 1000; i++) fields[`extra${i}`] = 'x';
 
@@ -300,22 +287,20 @@ describe('request bodies in the back office', () => {
     });
 
     it('when the body is not valid JSON, then 400 with a message', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { headers } = await userSession();
 
-      const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, { body: '{"email": ', headers: { ...origin(), cookie: client.sessionCookie, 'content-type': 'application/json' } });
+      const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, { body: '{"email": ', headers: { ...headers, 'content-type': 'application/json' } });
 
       expect(response.status).to.equal(400);
       expect(response.body.notice.message).to.equal('The request body is not valid JSON.');
     });
 
     it('when a client comes as JSON (as the back office\'s own calls send), then it is read and saved', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { headers } = await userSession();
 
       const response = await send(`${app().url}/admin/api/resources/clients/actions/new`, {
         body: JSON.stringify({ email: 'json@example.test', fullName: 'Jason' }),
-        headers: { ...origin(), cookie: client.sessionCookie, 'content-type': 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json' },
       });
 
       expect(response.body.notice.type, JSON.stringify(response.body)).to.equal('success');
@@ -323,8 +308,7 @@ describe('request bodies in the back office', () => {
     });
 
     it('when a message body of 900 KB and a field of 10,000 ids (70 KB) are posted, then the form is read within the limits', async () => {
-      await createUser(db(), { email: 'user@example.test' });
-      const client = await loggedIn(app().url, 'user@example.test');
+      const { client } = await userSession();
       const ids = Array.from({ length: 10_000 }, (_, i) => String(1_000_000 + i)).join(',');
 
       const response = await client.post('/admin/api/resources/messages/actions/new', { subject: 'Long', body: 'word '.repeat(180_000), unused: ids });

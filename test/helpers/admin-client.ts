@@ -9,6 +9,18 @@ export interface ApiResponse {
   location: string | null;
 }
 
+/** An answer with its body as JSON when it is JSON (undefined for a page). */
+export async function apiResponse(response: Response): Promise<ApiResponse> {
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text, location: response.headers.get('location') };
+}
+
 export class AdminClient {
   private cookie = '';
   constructor(readonly baseUrl: string) {}
@@ -42,14 +54,7 @@ export class AdminClient {
       headers: { origin: new URL(this.baseUrl).origin, ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     this.remember(response);
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed, text, location: response.headers.get('location') };
+    return apiResponse(response);
   }
 
   get(path: string): Promise<ApiResponse> {
