@@ -23,7 +23,11 @@ export async function apiResponse(response: Response): Promise<ApiResponse> {
 
 export class AdminClient {
   private cookie = '';
-  constructor(readonly baseUrl: string) {}
+  /** headers: sent with every request, e.g. another Origin or a proxy's X-Forwarded-Proto. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   get sessionCookie(): string {
     return this.cookie;
@@ -51,7 +55,7 @@ export class AdminClient {
       method,
       body: payload,
       redirect: 'manual',
-      headers: { origin: new URL(this.baseUrl).origin, ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { origin: new URL(this.baseUrl).origin, ...this.headers, ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     this.remember(response);
     return apiResponse(response);
