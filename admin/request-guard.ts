@@ -1,6 +1,7 @@
 // What the back office checks before AdminJS sees a request: no framing, state changes only from our own pages
 // (Origin/Referer), no body read before login, and bodies read within limits (files only where a form takes them).
 import fs from 'node:fs';
+import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { contentSecurityPolicy, xFrameOptions } from 'helmet';
 import { BodyRefused, hasBody, megabytes, readBody, type BodyLimits } from './form-body.js';
@@ -81,6 +82,7 @@ export function sameOriginOnly(options: RequestGuardOptions): RequestHandler {
  */
 export function guardedBodies(options: RequestGuardOptions): RequestHandler {
   fs.mkdirSync(options.uploadDir, { recursive: true });
+  removeLeftovers(options.uploadDir);
   const takesFiles = fileRoutes(options.rootPath, options.fileResources);
   return (req, res, next) => {
     const url = req.originalUrl.split('?')[0]!;
@@ -108,6 +110,19 @@ export function guardedBodies(options: RequestGuardOptions): RequestHandler {
       },
     );
   };
+}
+
+/** Uploads left by a process that died in the middle of a request: an hour old, no request still uses them. */
+function removeLeftovers(folder: string): void {
+  const cutoff = Date.now() - 3600_000;
+  for (const name of fs.readdirSync(folder)) {
+    const file = path.join(folder, name);
+    try {
+      if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+    } catch {
+      // removed meanwhile by another process sharing DATA_DIR
+    }
+  }
 }
 
 /** A matcher for the new and edit actions of the given resources (the only forms that take files). */

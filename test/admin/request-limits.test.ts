@@ -2,10 +2,11 @@
 // form takes them and never left on disk, sizes and types refused with a clear 4xx.
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { useTestApp } from '../helpers/app.js';
+import { startTestApp, useTestApp } from '../helpers/app.js';
 import { AdminClient, apiResponse, loggedIn, type ApiResponse } from '../helpers/admin-client.js';
 import { createUser } from '../helpers/factories.js';
 import { uploadTempFolder } from '../../admin/index.js';
@@ -316,6 +317,26 @@ describe('request bodies in the back office', () => {
       expect(response.body.notice.type, JSON.stringify(response.body).slice(0, 300)).to.equal('success');
       const message = await db().models.Message.findOne({ where: { subject: 'Long' } });
       expect(message!.body).to.have.length(900_000);
+    });
+  });
+
+  describe('uploads left by a crash', () => {
+    it('when the service starts, then temp files older than an hour are removed and newer ones kept', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailing-test-data-'));
+      const folder = path.join(dataDir, 'upload-tmp');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'upload_old'), 'left by a killed process');
+      fs.writeFileSync(path.join(folder, 'upload_new'), 'another process\'s upload in progress');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      fs.utimesSync(path.join(folder, 'upload_old'), twoHoursAgo, twoHoursAgo);
+
+      const started = await startTestApp({ db: db(), env: { DATA_DIR: dataDir } });
+      try {
+        expect(uploadTempFolder(started.ctx)).to.equal(folder);
+        expect(fs.readdirSync(folder)).to.deep.equal(['upload_new']);
+      } finally {
+        await started.stop();
+      }
     });
   });
 });
