@@ -158,8 +158,9 @@ function readForm(req: Request, res: Response, limits: BodyLimits, uploadDir: st
       return;
     }
     const temp = new TempFiles(res);
-    const fields: Record<string, unknown> = {};
-    const files: Record<string, UploadedFile> = {};
+    // no prototype: a field named __proto__ is just a field
+    const fields: Record<string, unknown> = Object.create(null);
+    const files: Record<string, UploadedFile> = Object.create(null);
     const writes: Promise<void>[] = [];
     let fileCount = 0;
     let settled = false;

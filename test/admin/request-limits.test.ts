@@ -139,6 +139,21 @@ describe('request bodies in the back office', () => {
       expect(await leftIn(temp())).to.deep.equal([]);
     });
 
+    it('when a content manager gives a post an image through its edit form, then the file is read there and its temp file removed', async () => {
+      const writer = await writerCookie();
+      const post = await db().models.BlogPost.create({ title: 'Plain', content: 'x' });
+      const form = new FormData();
+      form.append('title', 'Pictured');
+      form.append('imageFile.0', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'pixel.png');
+
+      const response = await writer.post(`/admin/api/resources/blog_posts/records/${post.id}/edit`, form);
+
+      expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
+      await post.reload();
+      expect(post.image).to.match(new RegExp(`^/uploads/blog/${post.id}/[0-9a-f-]+\\.png$`));
+      expect(await leftIn(temp())).to.deep.equal([]);
+    });
+
     it('when a content manager uploads a 30 MB image, then 413 with the file limit, no post and no temp file', async () => {
       const writer = await writerCookie();
 
