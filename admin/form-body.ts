@@ -144,14 +144,15 @@ function readJson(req: Request, limits: BodyLimits): Promise<ParsedBody> {
 
 function readForm(req: Request, res: Response, limits: BodyLimits, uploadDir: string): Promise<ParsedBody> {
   return new Promise((resolve, reject) => {
+    // busboy stops quietly at a limit and says so by an event, answered below; files are counted below (an empty
+    // file input is no file), the parts limit leaves room for one such input
+    const maxParts = limits.maxFields + limits.maxFiles + 1;
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        // busboy stops quietly at a limit and says so by an event, answered below; files are counted below, so that
-        // an empty file input is not one
-        limits: { fieldSize: limits.maxFieldBytes, fields: limits.maxFields, fileSize: limits.maxFileBytes, parts: limits.maxFields + limits.maxFiles + 1 },
+        limits: { fieldSize: limits.maxFieldBytes, fields: limits.maxFields, fileSize: limits.maxFileBytes, parts: maxParts },
       });
     } catch (error) {
       reject(new BodyRefused(400, `The form cannot be read: ${(error as Error).message}.`));
@@ -191,7 +192,7 @@ function readForm(req: Request, res: Response, limits: BodyLimits, uploadDir: st
       fields[name] = value;
     });
     parser.on('fieldsLimit', () => settle(new BodyRefused(413, `The form has too many fields: at most ${limits.maxFields}.`)));
-    parser.on('partsLimit', () => settle(new BodyRefused(413, `The form has too many parts: at most ${limits.maxFields + limits.maxFiles}.`)));
+    parser.on('partsLimit', () => settle(new BodyRefused(413, `The form has too many parts: at most ${maxParts}.`)));
     parser.on('file', (name, stream, info) => {
       // a part cut short (the request refused or broken) errors: nothing more to do with it
       stream.on('error', () => undefined);

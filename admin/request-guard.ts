@@ -10,7 +10,7 @@ const MB = 1024 * 1024;
 
 /** The login form: an e-mail and a password. */
 export const LOGIN_LIMITS: Readonly<BodyLimits> = Object.freeze({ maxBytes: 10 * 1024, maxFieldBytes: 10 * 1024, maxFields: 20, maxFiles: 0, maxFileBytes: 0, json: false });
-/** Any other form: a message body (capped at 1 MB of text, up to 4 MB as UTF-8), a mailing's recipients in one field. */
+/** Any other form: a message body (1 MB of text is at most 3 MB as UTF-8), a mailing's recipients in one field. */
 export const FORM_LIMITS: Readonly<BodyLimits> = Object.freeze({ maxBytes: 6 * MB, maxFieldBytes: 4 * MB, maxFields: 1000, maxFiles: 0, maxFileBytes: 0, json: true });
 /**
  * A form that takes a file (a blog post's image). The file may be larger than the image limit, so that a slightly
