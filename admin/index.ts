@@ -22,6 +22,7 @@ import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resourc
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { translations } from './locale.js';
 import { badQueryHandler, unknownRoutes } from './api-routes.js';
+import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -63,6 +64,22 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
   });
 }
 
+/** Where uploads wait while their action runs: a folder of their own, so nothing else is ever removed with them. */
+export function uploadTempFolder(ctx: ServiceContext): string {
+  return path.join(ctx.config.dataDir, 'upload-tmp');
+}
+
+function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardOptions {
+  return {
+    rootPath: ADMIN_ROOT,
+    loginPath: admin.options.loginPath,
+    appUrl: ctx.config.appUrl,
+    uploadDir: uploadTempFolder(ctx),
+    fileResources: ['blog_posts'],
+    renderLogin: (errorMessage) => admin.renderLogin({ action: admin.options.loginPath, errorMessage }),
+  };
+}
+
 export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
   dropStaleBundle(ctx);
   const admin = buildAdmin(ctx);
@@ -73,16 +90,20 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   fs.mkdirSync(uploads, { recursive: true });
   app.use(UPLOADS_URL, express.static(uploads, { maxAge: '1d', index: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff') }));
 
+  const guard = requestGuardOptions(ctx, admin);
+  app.use(ADMIN_ROOT, ...noFraming(), sameOriginOnly(guard));
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
-  // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx));
-  app.use(ADMIN_ROOT, unknownRoutes(admin));
+  // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
+  // unknown resources and actions are answered, and no body is read before that
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), unknownRoutes(admin), guardedBodies(guard));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate: authenticator(ctx), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
+    // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is
+    { uploadDir: guard.uploadDir, maxFileSize: UPLOAD_LIMITS.maxFileBytes, maxFieldsSize: UPLOAD_LIMITS.maxFieldBytes, maxFields: UPLOAD_LIMITS.maxFields },
   );
   // AdminJS throws (instead of answering) for a bulk action on ids that are not found, e.g. someone else's
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

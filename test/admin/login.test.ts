@@ -40,6 +40,7 @@ describe('logging in to the back office', () => {
     const response = await fetch(`${app.url}/admin/login`, {
       method: 'POST',
       body: new URLSearchParams({ email: 'cookie@example.test', password: 'correct-horse-42' }),
+      headers: { origin: app.url },
       redirect: 'manual',
     });
     const cookie = response.headers.getSetCookie().find((line) => line.startsWith('mailing.sid='));

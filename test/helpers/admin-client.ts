@@ -1,4 +1,5 @@
-// A logged-in (or anonymous) HTTP client of the back office's JSON API, keeping the session cookie like a browser.
+// A logged-in (or anonymous) HTTP client of the back office's JSON API, keeping the session cookie like a browser
+// and sending the Origin header a browser sends (the back office refuses state changes without it).
 import { TEST_PASSWORD } from './factories.js';
 
 export interface ApiResponse {
@@ -8,9 +9,25 @@ export interface ApiResponse {
   location: string | null;
 }
 
+/** An answer with its body as JSON when it is JSON (undefined for a page). */
+export async function apiResponse(response: Response): Promise<ApiResponse> {
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed, text, location: response.headers.get('location') };
+}
+
 export class AdminClient {
   private cookie = '';
-  constructor(readonly baseUrl: string) {}
+  /** headers: sent with every request, e.g. another Origin or a proxy's X-Forwarded-Proto. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   get sessionCookie(): string {
     return this.cookie;
@@ -38,17 +55,10 @@ export class AdminClient {
       method,
       body: payload,
       redirect: 'manual',
-      headers: this.cookie ? { cookie: this.cookie } : {},
+      headers: { origin: new URL(this.baseUrl).origin, ...this.headers, ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     this.remember(response);
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed, text, location: response.headers.get('location') };
+    return apiResponse(response);
   }
 
   get(path: string): Promise<ApiResponse> {
