@@ -61,7 +61,7 @@ describe('reports in the back office', () => {
     const world = await buildWorld(db());
     const user = await loggedIn(app().url, 'user@example.test');
 
-    const response = await user.get('/admin/api/resources/attempts/actions/list?filters.ownerId=2&filters.nonsense=1&filters.attemptedAt~~from=yesterday');
+    const response = await user.get('/admin/api/resources/attempts/actions/list?filters.mailingOwnerId=2&filters.nonsense=1&filters.attemptedAt~~from=yesterday');
 
     expect(response.status).to.equal(200);
     expect(ids(response)).to.deep.equal([world.owned.user.attempt]);
