@@ -473,7 +473,12 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
      WHERE id = $1 AND locked_by = $2 AND status = 'running' RETURNING id`,
     { bind: [attemptId, me, status, total, sent, failed, serverResponse?.trim() || null], type: QueryTypes.SELECT },
   );
-  if (!row) return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
+  if (!row) {
+    // cancelled while its last results were written: the counts are redone with them
+    const [state] = await sequelize.query<{ status: string }>('SELECT status FROM attempts WHERE id = $1', { bind: [attemptId], type: QueryTypes.SELECT });
+    if (state?.status === 'cancelled') return { kind: 'cancelled', attemptId, ...(await settleCancelled(sequelize, attemptId)) };
+    return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
+  }
   dataChanged('attempt');
   return { kind: 'done', attemptId, status, total, sent, failed, serverResponse: serverResponse?.trim() || null };
 }
