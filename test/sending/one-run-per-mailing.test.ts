@@ -13,7 +13,7 @@ import { testMailingServices } from '../helpers/mailing-services.js';
 import { openAttempt, runAttempt } from '../../src/sending/run-mailing.js';
 
 describe('one unfinished run per mailing', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   const db = useTestDatabase();
   let smtp: SmtpTestServer;
   let children: Child[];
@@ -31,6 +31,22 @@ describe('one unfinished run per mailing', function () {
 
   async function attempts(): Promise<Array<{ id: number; status: string; recipients_count: number; sent_count: number }>> {
     return db().sequelize.query('SELECT id, status, recipients_count, sent_count FROM attempts ORDER BY id', { type: QueryTypes.SELECT });
+  }
+
+  const env = () => childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url });
+
+  /** Starts `cli.js send …` on a slowed SMTP server, SIGKILLs it after 300 mails; returns the unfinished attempt. */
+  async function killMidRun(args: string[]): Promise<number> {
+    smtp.delayMessages(3);
+    const first = startChild('src/cli.ts', args, env());
+    children.push(first);
+    await smtp.waitForMessages(300, 30_000);
+    first.process.kill('SIGKILL');
+    await first.exited;
+    expect(smtp.messages.length, 'killed before the end').to.be.below(2000);
+    const [unfinished] = await attempts();
+    expect(unfinished).to.include({ status: 'running' });
+    return unfinished!.id;
   }
 
   /** Every recipient got the mail, none two different mails; resends only inside the in-flight window. */
@@ -75,30 +91,12 @@ describe('one unfinished run per mailing', function () {
   });
 
   describe('a CLI killed mid-run', () => {
-    function cli(args: string[]): Child {
-      const child = startChild('src/cli.ts', args, childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
-      children.push(child);
-      return child;
-    }
-
-    async function killMidRun(args: string[]): Promise<number> {
-      smtp.delayMessages(3);
-      const first = cli(args);
-      await smtp.waitForMessages(300, 30_000);
-      first.process.kill('SIGKILL');
-      await first.exited;
-      const atKill = smtp.messages.length;
-      expect(atKill, 'killed before the end').to.be.below(2000);
-      const [unfinished] = await attempts();
-      expect(unfinished).to.include({ status: 'running' });
-      return unfinished!.id;
-    }
 
     it('when `send --mailing ID` is killed and run again, then the same attempt is finished, no new one, each recipient has the mail once', async () => {
       const { mailing, emails } = await mailingTo(db(), 2000);
       const attemptId = await killMidRun(['send', '--mailing', String(mailing.id)]);
 
-      const again = await runCli(['send', '--mailing', String(mailing.id)], childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
+      const again = await runCli(['send', '--mailing', String(mailing.id)], env());
 
       expect(again.code, again.output).to.equal(0);
       const made = await attempts();
@@ -111,13 +109,32 @@ describe('one unfinished run per mailing', function () {
       const { emails } = await dueMailingTo(db(), 2000);
       const attemptId = await killMidRun(['send']);
 
-      const again = await runCli(['send'], childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
+      const again = await runCli(['send'], env());
 
       expect(again.code, again.output).to.equal(0);
       expect(again.output).to.contain(`resumed attempt ${attemptId}`);
       const made = await attempts();
       expect(made, 'no attempt opened beside the interrupted one').to.have.length(1);
       expect(made[0]).to.include({ id: attemptId, status: 'success', recipients_count: 2000, sent_count: 2000 });
+      expectEachRecipientOnce(emails, 100);
+    });
+  });
+
+  describe('a CLI killed mid-run, and a worker', () => {
+    it('when `send --mailing ID` is killed, then a worker takes the same attempt over (its holder is gone) and no recipient gets two different mails', async () => {
+      const { mailing, emails } = await mailingTo(db(), 2000);
+      const attemptId = await killMidRun(['send', '--mailing', String(mailing.id)]);
+
+      smtp.delayMessages(0);
+      const worker = startChild('test/helpers/test-worker.ts', [JSON.stringify({ name: 'successor' })], env());
+      children.push(worker);
+      await until(async () => (await attempts()).every((a) => a.status !== 'running'), 60_000, 'the worker to finish the run');
+
+      const made = await attempts();
+      expect(made, 'no attempt opened beside the interrupted one').to.have.length(1);
+      expect(made[0]).to.include({ id: attemptId, status: 'success', sent_count: 2000 });
+      expect(worker.output(), "taken over without waiting for the lease").to.match(new RegExp(`attempt ${attemptId}: taken over from .*no longer runs`));
+      expect(worker.output()).to.contain(`resumed attempt ${attemptId}`);
       expectEachRecipientOnce(emails, 100);
     });
   });
