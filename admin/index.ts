@@ -94,8 +94,8 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.use(ADMIN_ROOT, ...noFraming(), sameOriginOnly(guard));
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
-  // unknown resources and actions are answered, and no body is read before that
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), unknownRoutes(admin), guardedBodies(guard));
+  // no body is read before that; then unknown resources and actions are answered
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), guardedBodies(guard), unknownRoutes(admin));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -8,7 +8,7 @@ import { isOperational, reportError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { startMail, type MailService } from './mail/index.js';
 import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
-import type { DueResult } from './scheduling/planner.js';
+import type { DueResult, ResumeResult } from './scheduling/planner.js';
 import { runMailing, type RunProgress } from './sending/run-mailing.js';
 
 const USAGE = {
@@ -23,6 +23,8 @@ Run "node dist/cli.js <command> --help" for a command's options.`,
   send: `Usage: node dist/cli.js send [--mailing ID]
 
 Sends every mailing whose run is due now, or only mailing ID (now, even if its run was made already).
+A run left unfinished (this command or a worker was killed) is resumed first, never sent again beside itself:
+plain "send" resumes every such run, "send --mailing ID" that mailing's.
 Shows progress (a bar on a terminal, plain lines otherwise) and a summary.
 Exit code: 0 when every recipient got the mail, 1 when a delivery failed or a run could not be made, 2 for usage errors.`,
   worker: `Usage: node dist/cli.js worker
@@ -123,12 +125,16 @@ async function open(log: Logger, onProgress?: (p: RunProgress) => void): Promise
   };
 }
 
-function describe(result: DueResult): string {
+type Result = Pick<DueResult, 'mailingId' | 'outcome'> | ResumeResult;
+
+function describe(result: Result): string {
   const { outcome } = result;
   switch (outcome.kind) {
     case 'done':
       return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed of ${outcome.total}` +
         (outcome.failed > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
+    case 'cancelled':
+      return `mailing ${result.mailingId ?? '(deleted)'}: cancelled, ${outcome.reason}; ${outcome.sent} sent before that, of ${outcome.total}`;
     case 'skipped':
     case 'interrupted':
     case 'not-due':
@@ -140,9 +146,16 @@ async function send(mailingId: number | undefined, log: Logger): Promise<number>
   const progress = progressReporter(process.stdout);
   const running = await open(log, (p) => progress.update(p));
   const { planner } = running.services;
-  const results: DueResult[] = [];
+  const results: Result[] = [];
   try {
     if (mailingId === undefined) {
+      // runs a killed process left unfinished first: they are due since long, and their mailing is not "due"
+      for (const resumed of await planner.resumeUnfinished()) {
+        if (resumed.outcome.kind === 'skipped') continue;
+        results.push(resumed);
+        progress.done();
+        process.stdout.write(`resumed attempt ${resumed.attemptId}: ${describe(resumed)}\n`);
+      }
       const due = await planner.dueMailingIds();
       process.stdout.write(`${due.length} mailing(s) due now\n`);
       for (const id of due) {

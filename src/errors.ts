@@ -44,3 +44,6 @@ export function reportError(context: string, error: unknown, log: (line: string)
     log(`[${context}] unexpected error: ${String(error)}`);
   }
 }
+
+/** The record's current state forbids the action for now (e.g. "send now" while the mailing is sending). */
+export class ConflictError extends OperationalError {}

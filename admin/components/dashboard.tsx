@@ -5,7 +5,8 @@ import { ApiClient } from 'adminjs';
 
 interface Attempt {
   id: number;
-  mailingId: number;
+  mailingId: number | null;
+  mailingLabel: string;
   attemptedAt: string;
   status: string;
   trigger: string;
@@ -77,7 +78,7 @@ const Dashboard: React.FC = () => {
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell>{new Date(a.attemptedAt).toLocaleString()}</TableCell>
-                  <TableCell>#{a.mailingId} ({a.trigger})</TableCell>
+                  <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({a.trigger})</TableCell>
                   <TableCell>{a.status}</TableCell>
                   <TableCell>{a.sent} / {a.failed} / {a.recipients}</TableCell>
                   <TableCell>{a.serverResponse ?? ''}</TableCell>

@@ -1,9 +1,11 @@
-// Attempts (one per run of a mailing): read-only reports, scoped like their mailings.
+// Attempts (one per run of a mailing): read-only reports of the mailing's owner, kept (with the mailing's label)
+// when the mailing is deleted.
 import type { ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
+import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS } from '../../src/models/attempt.js';
 
 export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
   return {
@@ -12,14 +14,21 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       id: 'attempts',
       navigation: { name: 'Reports', icon: 'Activity' },
       sort: { sortBy: 'attemptedAt', direction: 'desc' },
-      listProperties: ['id', 'mailingId', 'attemptedAt', 'status', 'trigger', 'recipientsCount', 'sentCount', 'failedCount'],
+      // the label names the mailing even once it is deleted (then mailingId is empty); deliveries show it too
+      titleProperty: 'mailingLabel',
+      listProperties: ['id', 'mailingLabel', 'attemptedAt', 'status', 'trigger', 'recipientsCount', 'sentCount', 'failedCount'],
       filterProperties: ['mailingId', 'status', 'trigger', 'attemptedAt'],
-      showProperties: ['id', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger', 'recipientsCount', 'sentCount', 'failedCount', 'serverResponse'],
+      showProperties: [
+        'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
+        'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason',
+      ],
       properties: {
         mailingId: { reference: 'mailings' },
-        status: { availableValues: ['running', 'success', 'failure'].map((s) => ({ value: s, label: s })) },
-        trigger: { availableValues: ['schedule', 'cli', 'manual'].map((s) => ({ value: s, label: s })) },
+        cancelledById: { reference: 'users' },
+        status: { availableValues: ATTEMPT_STATUSES.map((s) => ({ value: s, label: s })) },
+        trigger: { availableValues: ATTEMPT_TRIGGERS.map((s) => ({ value: s, label: s })) },
         serverResponse: { type: 'textarea' },
+        cancelReason: { type: 'textarea' },
       },
     },
     features: [accessFeature('attempts')],

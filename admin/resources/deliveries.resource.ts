@@ -1,10 +1,11 @@
-// Deliveries (one per recipient per attempt): read-only reports, scoped like their mailings.
+// Deliveries (one per recipient per attempt): read-only reports, scoped like their attempts.
 import type { ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
 import { Op, literal, type WhereOptions } from 'sequelize';
+import { DELIVERY_STATUSES } from '../../src/models/delivery.js';
 
 /** Deliveries of one mailing (a delivery knows its attempt, the attempt its mailing). */
 function byMailing(value: string): WhereOptions {
@@ -30,7 +31,7 @@ export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
         mailingId: { type: 'reference', reference: 'mailings', isVisible: { list: false, filter: true, show: false, edit: false } },
         attemptId: { reference: 'attempts' },
         clientId: { reference: 'clients' },
-        status: { availableValues: ['pending', 'sending', 'sent', 'failed'].map((s) => ({ value: s, label: s })) },
+        status: { availableValues: DELIVERY_STATUSES.map((s) => ({ value: s, label: s })) },
         response: { type: 'textarea' },
       },
     },

@@ -1,12 +1,13 @@
-// Attempts and deliveries belong to their mailing's owner: the policy's record checks need that owner id.
+// Attempts and deliveries belong to the attempt's owner (kept when the mailing is deleted): the policy's record
+// checks need that owner id.
 import { QueryTypes } from 'sequelize';
 import type { ServiceContext } from '../../src/context.js';
 
 export function reportOwners(ctx: ServiceContext, resource: 'attempts' | 'deliveries') {
   const sql =
     resource === 'attempts'
-      ? 'SELECT a.id, m.owner_id AS "ownerId" FROM attempts a JOIN mailings m ON m.id = a.mailing_id WHERE a.id IN (:ids)'
-      : 'SELECT d.id, m.owner_id AS "ownerId" FROM deliveries d JOIN attempts a ON a.id = d.attempt_id JOIN mailings m ON m.id = a.mailing_id WHERE d.id IN (:ids)';
+      ? 'SELECT a.id, a.owner_id AS "ownerId" FROM attempts a WHERE a.id IN (:ids)'
+      : 'SELECT d.id, a.owner_id AS "ownerId" FROM deliveries d JOIN attempts a ON a.id = d.attempt_id WHERE d.id IN (:ids)';
   return async (rows: Array<Record<string, unknown>>): Promise<void> => {
     const owners = await ctx.db.sequelize.query<{ id: string | number; ownerId: number }>(sql, {
       replacements: { ids: rows.map((row) => Number(row.id)) },

@@ -19,7 +19,7 @@ export interface Actor {
   readonly permissions: ReadonlySet<string>;
 }
 
-/** What the policy needs to know of a record. For attempts and deliveries, ownerId is the mailing's owner. */
+/** What the policy needs to know of a record. For attempts and deliveries, ownerId is the attempt's owner_id. */
 export interface RecordFacts {
   id?: number;
   ownerId?: number | null;
@@ -127,14 +127,13 @@ export function scope(actor: Actor | undefined, resource: ResourceName): WhereOp
       return all ? {} : { ownerId: id };
     case 'mailings':
       return all || hasPermission(actor, PERMISSIONS.mailing.viewAll) ? {} : { ownerId: id };
+    // an attempt keeps its owner (attempts.owner_id): the reports of a deleted mailing stay the owner's
     case 'attempts':
-      return all || hasPermission(actor, PERMISSIONS.mailing.viewAll)
-        ? {}
-        : { mailingId: { [Op.in]: literal(`(SELECT id FROM mailings WHERE owner_id = ${id})`) } };
+      return all || hasPermission(actor, PERMISSIONS.mailing.viewAll) ? {} : { ownerId: id };
     case 'deliveries':
       return all || hasPermission(actor, PERMISSIONS.mailing.viewAll)
         ? {}
-        : { attemptId: { [Op.in]: literal(`(SELECT a.id FROM attempts a JOIN mailings m ON m.id = a.mailing_id WHERE m.owner_id = ${id})`) } };
+        : { attemptId: { [Op.in]: literal(`(SELECT id FROM attempts WHERE owner_id = ${id})`) } };
     case 'users':
       return all || hasPermission(actor, PERMISSIONS.user.viewAll) ? {} : { id };
     case 'groups':

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { mailingDateProblem, PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
 import type { MailingPlanner } from '../scheduling/planner.js';
 import { MAX_INTEGER_ID } from '../models/limits.js';
+import { cancelRuns } from '../sending/cancel-runs.js';
 
 export interface MailingInput {
   messageId: number;
@@ -20,11 +21,15 @@ export interface MailingService {
   /** Creates a mailing owned by the actor; sends at once when its window is open, else schedules the start. */
   create(actor: Actor, input: MailingInput): Promise<Mailing>;
   update(actor: Actor, id: number, input: Partial<MailingInput>): Promise<Mailing>;
+  /** Deletes the mailing; a run it is sending stops (cancelled), its reports stay readable. */
   remove(actor: Actor, id: number): Promise<void>;
-  /** Manager action: the mailing sends nothing and loses its job until enabled. */
+  /** Manager action: the mailing sends nothing and loses its job until enabled; a run it is sending stops. */
   disable(actor: Actor, id: number): Promise<Mailing>;
   enable(actor: Actor, id: number): Promise<Mailing>;
-  /** Starts a manual run at once, in the background; the attempt id lets the caller follow it. */
+  /**
+   * Starts a manual run at once, in the background; the attempt id lets the caller follow it. While the mailing
+   * is sending, a ConflictError says so (one unfinished run per mailing); an interrupted run is resumed.
+   */
   sendNow(actor: Actor, id: number): Promise<{ attemptId: number }>;
   /** Called when a user is blocked: their mailings lose their jobs. */
   ownerBlocked(userId: number): Promise<void>;
@@ -184,6 +189,8 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
       await sequelize.transaction(async (transaction) => {
         const mailing = await load(actor, id, transaction);
         assertCan(actor, 'delete', 'mailings', mailing);
+        // the run it is sending stops with the delete (one transaction); its attempts stay, mailing_id NULL
+        await cancelRuns(sequelize, { mailingId: mailing.id }, { byId: actor.id, reason: `mailing deleted by ${actor.email}` }, transaction);
         await mailing.destroy({ transaction });
       });
       dataChanged('mailing');
@@ -194,7 +201,9 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
       const mailing = await sequelize.transaction(async (transaction) => {
         const current = await load(actor, id, transaction);
         assertCan(actor, 'disable', 'mailings', current);
-        return current.update({ disabledAt: new Date(), disabledById: actor.id }, { transaction });
+        const disabled = await current.update({ disabledAt: new Date(), disabledById: actor.id }, { transaction });
+        await cancelRuns(sequelize, { mailingId: current.id }, { byId: actor.id, reason: `disabled by ${actor.email}` }, transaction);
+        return disabled;
       });
       dataChanged('mailing');
       await planner.replan(mailing.id, { runNow: false });

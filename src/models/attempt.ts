@@ -1,7 +1,10 @@
 // One run of a mailing: when, what triggered it, how it went, with the mail server's answer.
+// It outlives its mailing (mailing_id NULL once deleted): the owner and the mailing's label are kept on it for
+// the reports. `cancelled` is a run a person stopped (disable, block, delete): who in cancelledById, why in
+// cancelReason; its unsent deliveries are `cancelled` too. At most one `running` attempt per mailing.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const ATTEMPT_STATUSES = ['running', 'success', 'failure'] as const;
+export const ATTEMPT_STATUSES = ['running', 'success', 'failure', 'cancelled'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 export const ATTEMPT_TRIGGERS = ['schedule', 'cli', 'manual'] as const;
@@ -9,7 +12,12 @@ export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
 
 export class Attempt extends Model<InferAttributes<Attempt>, InferCreationAttributes<Attempt>> {
   declare id: CreationOptional<number>;
-  declare mailingId: number;
+  /** Null once the mailing was deleted; the reports then use ownerId and mailingLabel. */
+  declare mailingId: number | null;
+  /** The mailing's owner, filled from the mailing on insert (database trigger). */
+  declare ownerId: CreationOptional<number>;
+  /** "Mailing #12: <message subject>" when the attempt was opened (database trigger). */
+  declare mailingLabel: CreationOptional<string>;
   /** The run this attempt makes; unique per mailing, so a run is made once. */
   declare scheduledFor: Date;
   declare attemptedAt: CreationOptional<Date>;
@@ -20,6 +28,8 @@ export class Attempt extends Model<InferAttributes<Attempt>, InferCreationAttrib
   declare recipientsCount: CreationOptional<number>;
   declare sentCount: CreationOptional<number>;
   declare failedCount: CreationOptional<number>;
+  declare cancelledById: CreationOptional<number | null>;
+  declare cancelReason: CreationOptional<string | null>;
   declare lockedBy: CreationOptional<string | null>;
   declare lockedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -30,7 +40,10 @@ export function initAttempt(sequelize: Sequelize): typeof Attempt {
   Attempt.init(
     {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      mailingId: { type: DataTypes.INTEGER, allowNull: false },
+      mailingId: { type: DataTypes.INTEGER, allowNull: true },
+      // filled by the attempts_fill_from_mailing trigger when not given
+      ownerId: { type: DataTypes.INTEGER, allowNull: true },
+      mailingLabel: { type: DataTypes.STRING(300), allowNull: true },
       scheduledFor: { type: DataTypes.DATE, allowNull: false },
       attemptedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
       finishedAt: { type: DataTypes.DATE, allowNull: true },
@@ -40,6 +53,8 @@ export function initAttempt(sequelize: Sequelize): typeof Attempt {
       recipientsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       sentCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       failedCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      cancelledById: { type: DataTypes.INTEGER, allowNull: true },
+      cancelReason: { type: DataTypes.TEXT, allowNull: true },
       lockedBy: { type: DataTypes.STRING(100), allowNull: true },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
       createdAt: DataTypes.DATE,

@@ -1,7 +1,8 @@
-// One recipient of one attempt: what the mail server answered and when it was sent.
+// One recipient of one attempt: what the mail server answered and when it was sent. `cancelled`: not sent because
+// the run was stopped (its attempt says by whom and why).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export class Delivery extends Model<InferAttributes<Delivery>, InferCreationAttributes<Delivery>> {

@@ -10,7 +10,9 @@ const DAY_MS = 24 * 3600_000;
 
 export interface DashboardAttempt {
   id: number;
-  mailingId: number;
+  /** Null once the mailing was deleted (the label stays). */
+  mailingId: number | null;
+  mailingLabel: string;
   attemptedAt: string;
   status: string;
   trigger: string;
@@ -72,6 +74,7 @@ export async function dashboardFor(
     latestAttempts: latest.map((a) => ({
       id: a.id,
       mailingId: a.mailingId,
+      mailingLabel: a.mailingLabel,
       attemptedAt: a.attemptedAt.toISOString(),
       status: a.status,
       trigger: a.trigger,

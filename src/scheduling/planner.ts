@@ -1,16 +1,25 @@
 // Keeps each mailing's status, next/last run and job right, and makes the runs that are due (spec rules 1–5).
 // The mailings table is the truth (next_run_at); the job store only wakes a worker up and is repaired from it.
+import os from 'node:os';
 import { QueryTypes } from 'sequelize';
 import type { Logger } from '../log.js';
 import type { Models, Periodicity } from '../models/index.js';
 import { dataChanged } from '../events.js';
-import { openAttempt, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
+import { ConflictError } from '../errors.js';
+import { holderIsGone, isResumable, openAttempt, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
 import type { MailingJobs } from './mailing-jobs.js';
 import { currentSlot, nextSlotAfter, type Schedule } from './next-run.js';
 
 export type DueOutcome =
   | RunOutcome
   | { kind: 'not-due'; reason: string };
+
+export interface ResumeResult {
+  attemptId: number;
+  /** Null when the mailing was deleted meanwhile. */
+  mailingId: number | null;
+  outcome: RunOutcome;
+}
 
 export interface DueResult {
   mailingId: number;
@@ -24,7 +33,10 @@ export interface MailingPlanner {
   replan(mailingId: number, options: { runNow: boolean }): Promise<void>;
   /** A deleted mailing: its job goes. */
   forget(mailingId: number): Promise<void>;
-  /** Opens a manual run now and sends it in the background. */
+  /**
+   * Opens a manual run now and sends it in the background; an interrupted run of the mailing is resumed instead.
+   * Throws a ConflictError while the mailing is sending (one unfinished run per mailing).
+   */
   sendNow(mailingId: number): Promise<{ attemptId: number }>;
   /** Makes the mailing's due run (the latest slot not yet made), then moves it to its next run. */
   runDue(mailingId: number, trigger: 'schedule' | 'cli', options?: { force?: boolean }): Promise<DueResult>;
@@ -32,8 +44,8 @@ export interface MailingPlanner {
   dueMailingIds(): Promise<number[]>;
   /** Makes the job store match the mailings: lost jobs recreated, stale ones moved, orphans and duplicates removed. */
   reconcile(): Promise<{ scheduled: number; removed: number }>;
-  /** Resumes runs left unfinished by a dead process (expired lease). */
-  resumeUnfinished(): Promise<RunOutcome[]>;
+  /** Resumes runs left unfinished by a dead process (expired lease, or a process of this machine that is gone). */
+  resumeUnfinished(): Promise<ResumeResult[]>;
   /** Waits for the runs started in the background. */
   drain(): Promise<void>;
 }
@@ -56,6 +68,11 @@ interface MailingFacts {
   next_run_at: Date | null;
   disabled: boolean;
   blocked: boolean;
+}
+
+/** How this machine's runners name themselves in attempts.locked_by ("host:pid#token"), escaped for LIKE. */
+function hostPrefix(): string {
+  return `${os.hostname()}:`.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function createPlanner(deps: PlannerDeps): MailingPlanner {
@@ -158,6 +175,15 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     const scheduledFor = options.force && (await slotDone(m.id, slot)) ? now : slot;
     await setState(m.id, { status: 'running', nextRunAt: m.next_run_at });
     const outcome = await runMailing(deps.engine, m.id, { scheduledFor, trigger });
+    if (outcome.kind === 'cancelled') {
+      // stopped by a person while sending: the mailing's state (disabled, blocked, deleted) decides what follows
+      const after = await facts(mailingId);
+      if (!after) {
+        await jobs.cancel(mailingId);
+        return { mailingId, outcome, nextRunAt: null };
+      }
+      return { mailingId, outcome, nextRunAt: await plan(after, clock()) };
+    }
     if (outcome.kind === 'interrupted') {
       // not finished here (shutdown, lease lost): the run stays due, so the job brings any worker back to it
       const due = m.next_run_at ? new Date(m.next_run_at) : slot;
@@ -198,6 +224,17 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
 
     async sendNow(mailingId) {
       const attempt = await openAttempt(sequelize, mailingId, { scheduledFor: clock(), trigger: 'manual' });
+      if (!attempt.created && !(await isResumable(sequelize, attempt.id, deps.engine.leaseMs ?? 30_000))) {
+        const [progress] = await sequelize.query<{ sent: number; total: number }>(
+          `SELECT (SELECT count(*) FROM deliveries WHERE attempt_id = a.id AND status = 'sent')::int AS sent,
+                  CASE WHEN a.recipients_count > 0 THEN a.recipients_count
+                       ELSE (SELECT count(*) FROM mailing_clients WHERE mailing_id = a.mailing_id)::int END AS total
+           FROM attempts a WHERE a.id = $1`,
+          { bind: [attempt.id], type: QueryTypes.SELECT },
+        );
+        throw new ConflictError(`This mailing is already sending (${progress?.sent ?? 0} of ${progress?.total ?? 0} sent): wait for the run to finish`);
+      }
+      // a new run, or an interrupted one nobody holds: sent (or resumed) in the background
       inBackground(`manual run of mailing ${mailingId}`, () => runAttempt(deps.engine, attempt.id));
       return { attemptId: attempt.id };
     },
@@ -238,23 +275,26 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     },
 
     async resumeUnfinished() {
-      const rows = await sequelize.query<{ id: number }>(
-        `SELECT a.id FROM attempts a JOIN mailings g ON g.id = a.mailing_id JOIN users u ON u.id = g.owner_id
-         WHERE a.status = 'running'
-           -- an expired lease; or never claimed (or released) for a lease's length: a run just opened by
-           -- another process is about to be claimed by it and is left alone
-           AND (a.locked_until < now() OR (a.locked_by IS NULL AND a.updated_at < now() - ($1 || ' milliseconds')::interval))
-           AND g.disabled_at IS NULL AND u.blocked_at IS NULL
+      const rows = await sequelize.query<{ id: number; mailing_id: number; free: boolean; locked_by: string | null }>(
+        `SELECT a.id, a.mailing_id, a.locked_by,
+                -- an expired lease; or never claimed (or released) for a lease's length: a run just opened by
+                -- another process is about to be claimed by it and is left alone
+                (a.locked_until < now() OR (a.locked_by IS NULL AND a.updated_at < now() - ($1 || ' milliseconds')::interval)) AS free
+         FROM attempts a JOIN mailings g ON g.id = a.mailing_id JOIN users u ON u.id = g.owner_id
+         WHERE a.status = 'running' AND g.disabled_at IS NULL AND u.blocked_at IS NULL
+           -- a live lease is only looked at when held on this machine (its process may be gone)
+           AND (a.locked_until < now() OR a.locked_by IS NULL OR a.locked_by LIKE $2)
          ORDER BY a.id`,
-        { bind: [String(deps.engine.leaseMs ?? 30_000)], type: QueryTypes.SELECT },
+        { bind: [String(deps.engine.leaseMs ?? 30_000), `${hostPrefix()}%`], type: QueryTypes.SELECT },
       );
-      const outcomes: RunOutcome[] = [];
+      const results: ResumeResult[] = [];
       for (const row of rows) {
+        if (!row.free && !holderIsGone(row.locked_by)) continue;
         const outcome = await runAttempt(deps.engine, row.id);
         if (outcome.kind !== 'skipped') log.info(`resumed attempt ${row.id}: ${outcome.kind}`);
-        outcomes.push(outcome);
+        results.push({ attemptId: row.id, mailingId: row.mailing_id, outcome });
       }
-      return outcomes;
+      return results;
     },
 
     async drain() {

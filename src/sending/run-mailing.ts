@@ -9,6 +9,11 @@
 // (200) and at most `flushIntervalMs` (50 ms) old, i.e. ~50 mails at 1,000 mails/s. Writing results in groups
 // instead of one UPDATE per mail is what keeps the engine near raw nodemailer speed (bench/send.ts): a group of
 // 200 costs the database about half as much per mail as groups of 50.
+//
+// One unfinished run per mailing (a unique partial index): opening a run while another is unfinished returns
+// that one, which is resumed, never doubled. A run cancelled by a person (cancel-runs.ts), in this process or
+// another, is noticed by polling the attempt's status every `watchMs` (<= 500 ms, a primary-key read): the
+// queue is dropped, the mails in flight are recorded as what they became, the rest stay `cancelled`.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -18,6 +23,7 @@ import type { MailTransport } from '../mail/transport.js';
 import type { AttemptTrigger } from '../models/attempt.js';
 import { dataChanged } from '../events.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { settleCancelled } from './cancel-runs.js';
 
 export interface EngineDeps {
   sequelize: Sequelize;
@@ -30,6 +36,8 @@ export interface EngineDeps {
   /** A lease not renewed for this long lets another process take the run over. */
   leaseMs?: number;
   heartbeatMs?: number;
+  /** How often the attempt's status is read to notice a cancellation or a lost lease (another process's doing). */
+  watchMs?: number;
   /** Deliveries read and marked `sending` per round trip. */
   batchSize?: number;
   /** Mails in flight at once (match the SMTP pool size). */
@@ -62,8 +70,10 @@ export type RunOutcome =
   | { kind: 'done'; attemptId: number; status: 'success' | 'failure'; total: number; sent: number; failed: number; serverResponse: string | null }
   /** Another live process holds the run, or it was finished before. */
   | { kind: 'skipped'; attemptId: number | undefined; reason: string }
-  /** The lease was lost mid-run (the mailing was deleted, or this process stalled): another runner resumes. */
-  | { kind: 'interrupted'; attemptId: number; reason: string };
+  /** The lease was lost mid-run (this process stalled, or is shutting down): another runner resumes. */
+  | { kind: 'interrupted'; attemptId: number; reason: string }
+  /** A person stopped the run (disable, block, delete): what was not sent is `cancelled`, with the reason. */
+  | { kind: 'cancelled'; attemptId: number; reason: string; total: number; sent: number; failed: number };
 
 interface DeliveryRow {
   id: string;
@@ -85,31 +95,74 @@ const SERVER_WIDE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUN
 
 const DEFAULT_WORKER_ID = `${os.hostname()}:${process.pid}`;
 
-/** Creates the run's attempt (once per mailing and scheduled time); returns its id and whether it is finished. */
-export async function openAttempt(
-  sequelize: Sequelize,
-  mailingId: number,
-  options: RunOptions,
-): Promise<{ id: number; finished: boolean }> {
-  await sequelize.query(
-    `INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES ($1, $2, $3)
-     ON CONFLICT ON CONSTRAINT attempts_one_per_run DO NOTHING`,
-    { bind: [mailingId, options.scheduledFor, options.trigger] },
+export interface OpenedAttempt {
+  id: number;
+  finished: boolean;
+  /** False when the mailing had an unfinished run already: that run is returned instead of a new one. */
+  created: boolean;
+}
+
+/**
+ * Opens the run of a mailing for a scheduled time, unless the mailing has an unfinished run: then that run is
+ * returned (to be resumed), never a second one beside it. Once per mailing and scheduled time.
+ */
+export async function openAttempt(sequelize: Sequelize, mailingId: number, options: RunOptions): Promise<OpenedAttempt> {
+  // no conflict target: both attempts_one_per_run and the unique partial index of unfinished runs make it a no-op
+  // (two "send now" at the same moment: the second insert waits for the first and then inserts nothing)
+  const inserted = await sequelize.query<{ id: number }>(
+    `INSERT INTO attempts (mailing_id, scheduled_for, trigger)
+     SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM mailings WHERE id = $1)
+       AND NOT EXISTS (SELECT 1 FROM attempts WHERE mailing_id = $1 AND status = 'running')
+     ON CONFLICT DO NOTHING RETURNING id`,
+    { bind: [mailingId, options.scheduledFor, options.trigger], type: QueryTypes.SELECT },
   );
   const [row] = await sequelize.query<{ id: number; status: string }>(
-    'SELECT id, status FROM attempts WHERE mailing_id = $1 AND scheduled_for = $2',
+    `SELECT id, status FROM attempts WHERE mailing_id = $1 AND (status = 'running' OR scheduled_for = $2)
+     ORDER BY (status = 'running') DESC, id LIMIT 1`,
     { bind: [mailingId, options.scheduledFor], type: QueryTypes.SELECT },
   );
   if (!row) throw new Error(`attempt of mailing ${mailingId} for ${options.scheduledFor.toISOString()} vanished (mailing deleted?)`);
-  return { id: row.id, finished: row.status !== 'running' };
+  return { id: row.id, finished: row.status !== 'running', created: inserted[0]?.id === row.id };
 }
 
-/** Runs (or resumes) the run of `mailingId` scheduled for `options.scheduledFor`. Never throws for mail failures. */
+/**
+ * Makes the run of `mailingId` scheduled for `options.scheduledFor`, or finishes the mailing's unfinished run
+ * (which then counts as this run). Never throws for mail failures.
+ */
 export async function runMailing(deps: EngineDeps, mailingId: number, options: RunOptions): Promise<RunOutcome> {
   const attempt = await openAttempt(deps.sequelize, mailingId, options).catch(() => undefined);
   if (!attempt) return { kind: 'skipped', attemptId: undefined, reason: 'the mailing no longer exists' };
   if (attempt.finished) return { kind: 'skipped', attemptId: attempt.id, reason: 'this run was already made' };
+  if (!attempt.created) deps.log.info(`mailing ${mailingId}: resuming its unfinished attempt ${attempt.id} instead of opening another`);
   return runAttempt(deps, attempt.id);
+}
+
+/**
+ * A lease held by a process of this machine that no longer exists (a CLI killed mid-run) is free at once,
+ * instead of after its expiry: the holder's name is "host:pid#token" (DEFAULT_WORKER_ID).
+ */
+export function holderIsGone(lockedBy: string | null | undefined): boolean {
+  const match = /^(.*):(\d+)#[0-9a-f]{8}$/.exec(lockedBy ?? '');
+  if (!match || match[1] !== os.hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** True when an unfinished attempt may be taken over now: unlocked for a lease's length, expired, or its holder gone. */
+export async function isResumable(sequelize: Sequelize, attemptId: number, leaseMs: number): Promise<boolean> {
+  const [row] = await sequelize.query<{ status: string; locked_by: string | null; free: boolean }>(
+    `SELECT status, locked_by,
+            (locked_until < now() OR (locked_by IS NULL AND updated_at < now() - ($2 || ' milliseconds')::interval)) AS free
+     FROM attempts WHERE id = $1`,
+    { bind: [attemptId, String(leaseMs)], type: QueryTypes.SELECT },
+  );
+  return row?.status === 'running' && (row.free || holderIsGone(row.locked_by));
 }
 
 /** Sends what is left of an unfinished attempt, if this process can take its lease. */
@@ -119,6 +172,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const me = `${deps.workerId ?? DEFAULT_WORKER_ID}#${randomUUID().slice(0, 8)}`;
   const leaseMs = deps.leaseMs ?? 30_000;
   const heartbeatMs = deps.heartbeatMs ?? Math.floor(leaseMs / 3);
+  const watchMs = Math.min(deps.watchMs ?? 400, 500);
   const batchSize = deps.batchSize ?? 1000;
   const concurrency = deps.concurrency ?? 5;
   const flushEvery = deps.flushEvery ?? 200;
@@ -126,31 +180,47 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY;
   const domain = deps.messageIdDomain ?? 'mailing.local';
 
-  // the claim: a free run or an expired lease
-  const [claimed] = await sequelize.query<{ id: number; mailing_id: number; recipients_count: number; scheduled_for: Date }>(
+  // the claim: a free run, an expired lease, or the lease of a process of this machine that died
+  const [holder] = await sequelize.query<{ locked_by: string | null }>('SELECT locked_by FROM attempts WHERE id = $1', {
+    bind: [attemptId],
+    type: QueryTypes.SELECT,
+  });
+  const goneHolder = holderIsGone(holder?.locked_by) ? holder!.locked_by : null;
+  const [claimed] = await sequelize.query<{ id: number; mailing_id: number | null; recipients_count: number; scheduled_for: Date }>(
     `UPDATE attempts SET locked_by = $2, locked_until = now() + ($3 || ' milliseconds')::interval, updated_at = now()
-     WHERE id = $1 AND status = 'running' AND (locked_by IS NULL OR locked_until < now())
+     WHERE id = $1 AND status = 'running' AND (locked_by IS NULL OR locked_until < now() OR locked_by = $4)
      RETURNING id, mailing_id, recipients_count, scheduled_for`,
-    { bind: [attemptId, me, String(leaseMs)], type: QueryTypes.SELECT },
+    { bind: [attemptId, me, String(leaseMs), goneHolder], type: QueryTypes.SELECT },
   );
   if (!claimed) return { kind: 'skipped', attemptId, reason: 'another process is making this run, or it is finished' };
-  const mailingId = claimed.mailing_id;
+  if (goneHolder) log.info(`attempt ${attemptId}: taken over from ${goneHolder}, a process of this machine that no longer runs`);
+  const mailingId = claimed.mailing_id ?? 0;
 
-  // the runner re-checks at run time: a disabled mailing or a blocked owner sends nothing
-  const [mailing] = await sequelize.query<{ subject: string; body: string; disabled: boolean; blocked: boolean }>(
-    `SELECT m.subject, m.body, g.disabled_at IS NOT NULL AS disabled, u.blocked_at IS NOT NULL AS blocked
-     FROM mailings g JOIN messages m ON m.id = g.message_id JOIN users u ON u.id = g.owner_id WHERE g.id = $1`,
+  // the runner re-checks at run time: a disabled mailing or a blocked owner sends nothing (the domain functions
+  // cancel the run when they disable or block; this covers a run opened at that very moment)
+  const [mailing] = await sequelize.query<{ subject: string; body: string; stopped_because: string | null }>(
+    `SELECT m.subject, m.body,
+            CASE WHEN g.disabled_at IS NOT NULL THEN 'disabled by ' || coalesce(d.email, 'a manager')
+                 WHEN u.blocked_at IS NOT NULL THEN 'owner blocked by ' || coalesce(b.email, 'a manager') END AS stopped_because
+     FROM mailings g JOIN messages m ON m.id = g.message_id JOIN users u ON u.id = g.owner_id
+     LEFT JOIN users d ON d.id = g.disabled_by_id LEFT JOIN users b ON b.id = u.blocked_by_id
+     WHERE g.id = $1`,
     { bind: [mailingId], type: QueryTypes.SELECT },
   );
-  if (!mailing || mailing.disabled || mailing.blocked) {
-    // a run that sent nothing leaves no trace; a partly made one waits (unclaimed) for the mailing to be enabled
-    await sequelize.query(
-      `DELETE FROM attempts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE attempt_id = $1 AND status <> 'pending')`,
-      { bind: [attemptId] },
+  if (!mailing || mailing.stopped_because) {
+    const reason = mailing?.stopped_because ?? 'the mailing was deleted';
+    // a run that sent nothing leaves no trace; a partly made one is cancelled with the reason
+    const [gone] = await sequelize.query<{ id: number }>(
+      `DELETE FROM attempts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE attempt_id = $1 AND status <> 'pending') RETURNING id`,
+      { bind: [attemptId], type: QueryTypes.SELECT },
     );
-    await release(sequelize, attemptId, me);
-    const reason = !mailing ? 'the mailing was deleted' : mailing.disabled ? 'the mailing is disabled' : "the mailing's owner is blocked";
-    return { kind: 'skipped', attemptId, reason };
+    if (gone) return { kind: 'skipped', attemptId, reason };
+    await sequelize.query(
+      `UPDATE attempts SET status = 'cancelled', cancel_reason = $3, finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
+       WHERE id = $1 AND locked_by = $2`,
+      { bind: [attemptId, me, reason] },
+    );
+    return { kind: 'cancelled', attemptId, ...(await settleCancelled(sequelize, attemptId)) };
   }
 
   // the recipients, frozen once for the run (a resumed run keeps its first snapshot)
@@ -184,11 +254,40 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     failedSoFar = done?.failed ?? 0;
   }
 
+  const queue: DeliveryRow[] = [];
   let leaseLost: string | undefined;
+  /** Set when a person cancelled the run (its attempt's status says so): the reason. */
+  let cancelled: string | undefined;
   const halted = (): boolean => {
     if (!leaseLost && deps.shouldStop?.()) leaseLost = 'this process is shutting down';
-    return leaseLost !== undefined;
+    return leaseLost !== undefined || cancelled !== undefined;
   };
+  // the queue in memory is dropped at once: what is left of it stays `cancelled` (or `sending`, resumable)
+  const stopNow = (): void => {
+    queue.length = 0;
+  };
+  // a cancellation or a takeover comes from any process: read the attempt's state often (a primary-key read)
+  let watching = false;
+  const watch = setInterval(() => {
+    if (watching || halted()) return;
+    watching = true;
+    sequelize
+      .query<{ status: string; locked_by: string | null; cancel_reason: string | null }>(
+        'SELECT status, locked_by, cancel_reason FROM attempts WHERE id = $1',
+        { bind: [attemptId], type: QueryTypes.SELECT },
+      )
+      .then(([row]) => {
+        if (!row) leaseLost ??= 'the attempt was deleted';
+        else if (row.status === 'cancelled') cancelled ??= row.cancel_reason ?? 'the run was cancelled';
+        else if (row.locked_by !== me) leaseLost ??= 'the run was taken over by another process';
+        if (halted()) stopNow();
+      })
+      .catch((error: unknown) => log.warn(`attempt ${attemptId}: could not check for a cancellation: ${String(error)}`))
+      .finally(() => {
+        watching = false;
+      });
+  }, watchMs);
+  watch.unref();
   const heartbeat = setInterval(() => {
     sequelize
       .query<{ id: number }>(
@@ -196,7 +295,8 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
         { bind: [attemptId, me, String(leaseMs)], type: QueryTypes.SELECT },
       )
       .then((rows) => {
-        if (rows.length === 0) leaseLost ??= 'the run was taken over or its mailing deleted';
+        // not renewed: cancelled or taken over; the watch below reads which, and stops the run
+        if (rows.length === 0) log.info(`attempt ${attemptId}: lease not renewed`);
       })
       .catch((error: unknown) => log.warn(`attempt ${attemptId}: lease renewal failed: ${String(error)}`));
   }, heartbeatMs);
@@ -258,6 +358,8 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const deliver = async (row: DeliveryRow): Promise<void> => {
     let tries = row.tries;
     for (;;) {
+      // a stopped run sends nothing more: the row stays as marked (`cancelled`, or `sending` for the next holder)
+      if (halted()) return;
       if (outage) {
         record({ id: row.id, status: 'failed', tries, code: outage.code, response: outage.response, sentAt: null });
         return;
@@ -293,13 +395,13 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   let lastId = '0';
   let exhausted = false;
   let fetching: Promise<void> | undefined;
-  const queue: DeliveryRow[] = [];
   const refill = (): Promise<void> => {
     fetching ??= sequelize
       .query<DeliveryRow>(
         `UPDATE deliveries SET status = 'sending', updated_at = now()
          WHERE id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
                       ORDER BY id LIMIT $3)
+           AND status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
          RETURNING id::text AS id, email, tries`,
         { bind: [attemptId, lastId, batchSize], type: QueryTypes.SELECT },
       )
@@ -307,7 +409,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
         rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
         if (rows.length > 0) lastId = rows[rows.length - 1]!.id;
         if (rows.length < batchSize) exhausted = true;
-        queue.push(...rows);
+        if (!halted()) queue.push(...rows);
       })
       .finally(() => {
         fetching = undefined;
@@ -330,9 +432,16 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     await Promise.all(lanes);
   } finally {
     clearInterval(heartbeat);
+    clearInterval(watch);
     await flush();
   }
 
+  if (cancelled) {
+    // the mails in flight are written as what they became; what this runner had taken and not sent is cancelled
+    const counts = await settleCancelled(sequelize, attemptId);
+    log.warn(`attempt ${attemptId} of mailing ${mailingId}: cancelled (${cancelled}) after ${counts.sent} of ${counts.total} sent`);
+    return { kind: 'cancelled', attemptId, ...counts, reason: cancelled };
+  }
   if (leaseLost) {
     // hand the run over at once: what is flushed is final, the rest is sent by the next holder
     await release(sequelize, attemptId, me).catch(() => undefined);
@@ -364,7 +473,12 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
      WHERE id = $1 AND locked_by = $2 AND status = 'running' RETURNING id`,
     { bind: [attemptId, me, status, total, sent, failed, serverResponse?.trim() || null], type: QueryTypes.SELECT },
   );
-  if (!row) return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
+  if (!row) {
+    // cancelled while its last results were written: the counts are redone with them
+    const [state] = await sequelize.query<{ status: string }>('SELECT status FROM attempts WHERE id = $1', { bind: [attemptId], type: QueryTypes.SELECT });
+    if (state?.status === 'cancelled') return { kind: 'cancelled', attemptId, ...(await settleCancelled(sequelize, attemptId)) };
+    return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
+  }
   dataChanged('attempt');
   return { kind: 'done', attemptId, status, total, sent, failed, serverResponse: serverResponse?.trim() || null };
 }

@@ -127,6 +127,20 @@ describe('the database schema', () => {
       return { mailing, client };
     }
 
+    /** A mailing with one finished attempt that sent its one client the mail. */
+    async function sentDelivery() {
+      const { mailing, client } = await mailingWithClient();
+      const [[attempt]] = (await sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger, status) VALUES (:id, now(), 'cli', 'success') RETURNING id`, {
+        id: mailing.id,
+      })) as [Array<{ id: number }>, unknown];
+      await sql(`INSERT INTO deliveries (attempt_id, client_id, email, status) VALUES (:attempt, :client, :email, 'sent')`, {
+        attempt: attempt!.id,
+        client: client.id,
+        email: client.email,
+      });
+      return { mailing, client };
+    }
+
     it('when a second attempt is made for the same scheduled run, then it is refused', async () => {
       const { mailing } = await mailingWithClient();
       const insert = () => sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES (:id, '2030-01-01T09:00:00Z', 'schedule')`, { id: mailing.id });
@@ -165,16 +179,67 @@ describe('the database schema', () => {
       expect(error.constraint).to.equal('deliveries_one_per_client');
     });
 
-    it('when a client is deleted, then its past deliveries stay with the e-mail they were sent to', async () => {
+    it('when a mailing already has an unfinished attempt, then a second unfinished one is refused, a finished one is not', async () => {
+      const { mailing } = await mailingWithClient();
+      const insert = (at: string, status: string) =>
+        sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger, status) VALUES (:id, :at, 'manual', :status)`, { id: mailing.id, at, status });
+      await insert('2030-01-01T09:00:00Z', 'running');
+      const error = await refusal(() => insert('2030-01-02T09:00:00Z', 'running'));
+      expect(error.constraint).to.equal('attempts_one_unfinished_per_mailing');
+      await insert('2030-01-03T09:00:00Z', 'success');
+      await insert('2030-01-04T09:00:00Z', 'cancelled');
+    });
+
+    it('when an attempt is inserted with its mailing only, then its owner and the label "Mailing #id: subject" are filled in', async () => {
+      const owner = await createUser(db());
+      const message = await createMessage(db(), owner, { subject: 'Spring offers' });
+      const mailing = await createMailingRow(db(), owner, { message });
+      await sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES (:id, now(), 'cli')`, { id: mailing.id });
+      const [row] = await db().sequelize.query<{ owner_id: number; mailing_label: string }>('SELECT owner_id, mailing_label FROM attempts', { type: QueryTypes.SELECT });
+      expect(row).to.deep.equal({ owner_id: owner.id, mailing_label: `Mailing #${mailing.id}: Spring offers` });
+    });
+
+    // issue 8 changed this on purpose: attempts.mailing_id was ON DELETE CASCADE (the reports went with the mailing)
+    it('when a mailing is deleted, then its attempts and deliveries stay, with mailing_id NULL and owner and label kept', async () => {
+      const { mailing } = await sentDelivery();
+      await sql('DELETE FROM mailings WHERE id = :id', { id: mailing.id });
+      const rows = await db().sequelize.query<{ mailing_id: number | null; owner_id: number; mailing_label: string; deliveries: number }>(
+        'SELECT mailing_id, owner_id, mailing_label, (SELECT count(*) FROM deliveries)::int AS deliveries FROM attempts',
+        { type: QueryTypes.SELECT },
+      );
+      expect(rows).to.have.length(1);
+      expect(rows[0]).to.include({ mailing_id: null, owner_id: mailing.ownerId, deliveries: 1 });
+      expect(rows[0]!.mailing_label).to.match(new RegExp(`^Mailing #${mailing.id}: `));
+    });
+
+    it('when the owner is deleted, then the attempts and deliveries of their mailings go with them', async () => {
+      const { mailing } = await sentDelivery();
+      await sql('DELETE FROM users WHERE id = :id', { id: mailing.ownerId });
+      const [counts] = await db().sequelize.query<{ attempts: number; deliveries: number }>(
+        'SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM deliveries)::int AS deliveries',
+        { type: QueryTypes.SELECT },
+      );
+      expect(counts).to.deep.equal({ attempts: 0, deliveries: 0 });
+    });
+
+    it('when a delivery has an unknown status, then it is refused; `cancelled` is accepted', async () => {
       const { mailing, client } = await mailingWithClient();
       const [[attempt]] = (await sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES (:id, now(), 'cli') RETURNING id`, {
         id: mailing.id,
       })) as [Array<{ id: number }>, unknown];
-      await sql(`INSERT INTO deliveries (attempt_id, client_id, email, status) VALUES (:attempt, :client, :email, 'sent')`, {
-        attempt: attempt!.id,
-        client: client.id,
-        email: client.email,
-      });
+      const insert = (status: string) =>
+        sql(`INSERT INTO deliveries (attempt_id, client_id, email, status) VALUES (:attempt, :client, 'x@example.test', :status)`, {
+          attempt: attempt!.id,
+          client: client.id,
+          status,
+        });
+      const error = await refusal(() => insert('lost'));
+      expect(error.constraint).to.equal('deliveries_status_valid');
+      await insert('cancelled');
+    });
+
+    it('when a client is deleted, then its past deliveries stay with the e-mail they were sent to', async () => {
+      const { client } = await sentDelivery();
       await sql('DELETE FROM clients WHERE id = :id', { id: client.id });
       const rows = await db().sequelize.query<{ client_id: number | null; email: string }>('SELECT client_id, email FROM deliveries', { type: QueryTypes.SELECT });
       expect(rows).to.deep.equal([{ client_id: null, email: client.email }]);

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../../src/db/sequelize.js';
+import { projectRoot } from '../../src/paths.js';
 import { migrateDownAll, migrateUp } from '../../src/db/migrator.js';
 import { createScratchDatabase } from '../helpers/database.js';
 import { runSequelizeCli } from '../helpers/sequelize-cli.js';
 
+/** One file a migration: later changes of a table (issue 8 on) are migrations too, so they are counted apart. */
+const MIGRATIONS = fs.readdirSync(path.join(projectRoot, 'migrations')).filter((name) => name.endsWith('.js')).length;
 const TABLES = ['account_tokens', 'attempts', 'blog_posts', 'clients', 'deliveries', 'groups', 'mailing_clients', 'mailings', 'messages', 'sessions', 'user_groups', 'users'];
 
 async function tables(sequelize: Sequelize): Promise<string[]> {
@@ -33,7 +38,7 @@ describe('the migrations', () => {
     const sequelize = createSequelize(await createScratchDatabase('migrations'));
     try {
       const applied = await migrateUp(sequelize);
-      expect(applied).to.have.length(TABLES.length);
+      expect(applied).to.have.length(MIGRATIONS);
       expect(await tables(sequelize)).to.deep.equal(TABLES);
       const first = await schemaFingerprint(sequelize);
 
@@ -53,7 +58,7 @@ describe('the migrations', () => {
     const [a, b] = [createSequelize(url), createSequelize(url)];
     try {
       const [first, second] = await Promise.all([migrateUp(a), migrateUp(b)]);
-      expect(first.length + second.length).to.equal(TABLES.length);
+      expect(first.length + second.length).to.equal(MIGRATIONS);
       expect(await tables(a)).to.deep.equal(TABLES);
     } finally {
       await Promise.all([a.close(), b.close()]);

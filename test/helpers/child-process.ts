@@ -63,6 +63,14 @@ export function startChild(script: string, args: string[], env: NodeJS.ProcessEn
   };
 }
 
+/** SIGKILLs the children still running (a test that failed halfway) and waits for every one to exit. */
+export async function killAll(children: Child[]): Promise<void> {
+  for (const child of children) {
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
 /** Runs the CLI to completion. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | string; output: string }> {
   const child = startChild('src/cli.ts', args, env);

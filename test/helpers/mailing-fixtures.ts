@@ -59,6 +59,13 @@ export async function mailingTo(
   return { owner, mailing, emails };
 }
 
+/** A mailing to n clients whose run is due now (started an hour ago, next run = start): what a worker or `send` makes. */
+export async function dueMailingTo(db: Database, n: number): Promise<{ owner: User; mailing: Mailing; emails: string[] }> {
+  const made = await mailingTo(db, n, { startAt: new Date(Date.now() - 3_600_000) });
+  await made.mailing.update({ status: 'running', nextRunAt: made.mailing.startAt });
+  return made;
+}
+
 /** A clock a test sets by hand. */
 export function manualClock(start: Date): { now: () => Date; set(at: Date | string): void } {
   let current = new Date(start);

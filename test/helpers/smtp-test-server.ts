@@ -16,6 +16,8 @@ export interface ReceivedMail {
   html?: string;
   /** Header values by lower-case name (the last one wins when a header repeats). */
   headers: Record<string, string>;
+  /** When the server accepted it (just before its 250). */
+  receivedAt: number;
 }
 
 /**
@@ -148,6 +150,7 @@ export class SmtpTestServer {
   private readonly stageActions = new Map<SmtpStage, StageAction>();
   private readonly garbageRules = new Map<SmtpStage, GarbageRule>();
   private greetingDelayMs = 0;
+  private messageDelayMs = 0;
   private afterMessages: AfterMessagesRule | undefined;
   private acceptedTotal = 0;
   private listening = false;
@@ -246,6 +249,11 @@ export class SmtpTestServer {
     this.greetingDelayMs = ms;
   }
 
+  /** A slow server: each message is accepted (recorded, then answered 250) this long after its body arrived. */
+  delayMessages(ms: number): void {
+    this.messageDelayMs = ms;
+  }
+
   /** Never answers at this stage; the connection stays open and silent (a client's socketTimeout fires). */
   stallAt(stage: SmtpStage, options: { times?: number } = {}): void {
     this.stageActions.set(stage, { kind: 'stall', remaining: options.times });
@@ -319,6 +327,7 @@ export class SmtpTestServer {
     this.stageActions.clear();
     this.garbageRules.clear();
     this.greetingDelayMs = 0;
+    this.messageDelayMs = 0;
     this.afterMessages = undefined;
     this.destroyLinks((link) => link.stalled);
   }
@@ -451,7 +460,7 @@ export class SmtpTestServer {
       if (this.misbehave('data', session)) return;
       const raw = Buffer.concat(chunks).toString('utf8');
       const envelope = session.envelope;
-      void this.store(raw, envelope.mailFrom ? envelope.mailFrom.address : '', envelope.rcptTo.map((to) => to.address)).then(
+      void new Promise((resolve) => setTimeout(resolve, this.messageDelayMs)).then(() => this.store(raw, envelope.mailFrom ? envelope.mailFrom.address : '', envelope.rcptTo.map((to) => to.address))).then(
         () => callback(),
         (error: unknown) => callback(smtpError(451, `4.3.0 test server could not parse the message: ${String(error)}`)),
       );
@@ -473,6 +482,7 @@ export class SmtpTestServer {
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : undefined,
       headers,
+      receivedAt: Date.now(),
     });
     this.acceptedTotal += 1;
     this.events.emit('message');

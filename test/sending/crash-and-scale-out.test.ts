@@ -2,9 +2,10 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
-import { sharedSmtpTestServer, type SmtpTestServer, type ReceivedMail } from '../helpers/smtp-test-server.js';
-import { mailingTo } from '../helpers/mailing-fixtures.js';
-import { childEnv, runCli, startChild, type Child } from '../helpers/child-process.js';
+import { sharedSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+import { tally, until } from '../helpers/run-checks.js';
+import { dueMailingTo } from '../helpers/mailing-fixtures.js';
+import { childEnv, killAll, runCli, startChild, type Child } from '../helpers/child-process.js';
 
 describe('sending across processes', function () {
   this.timeout(60_000);
@@ -21,10 +22,7 @@ describe('sending across processes', function () {
     children = [];
   });
   afterEach(async () => {
-    for (const child of children) {
-      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
-      await child.exited;
-    }
+    await killAll(children);
     smtp.reset();
   });
 
@@ -34,19 +32,7 @@ describe('sending across processes', function () {
     return child;
   }
 
-  async function dueMailing(n: number) {
-    const made = await mailingTo(db(), n, { startAt: new Date(Date.now() - 3_600_000) });
-    await made.mailing.update({ status: 'running', nextRunAt: made.mailing.startAt });
-    return made;
-  }
-
-  async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const dueMailing = (n: number) => dueMailingTo(db(), n);
 
   async function unfinishedAttempts(): Promise<number> {
     const [row] = await db().sequelize.query<{ running: number; total: number }>(
@@ -54,21 +40,6 @@ describe('sending across processes', function () {
       { type: QueryTypes.SELECT },
     );
     return row!.total === 0 ? -1 : row!.running;
-  }
-
-  /** Mails per recipient, and distinct Message-IDs per recipient. */
-  function tally(emails: string[], messages: ReceivedMail[]): { raw: Map<string, number>; distinct: Map<string, number> } {
-    const raw = new Map(emails.map((e) => [e.toLowerCase(), 0]));
-    const ids = new Map(emails.map((e) => [e.toLowerCase(), new Set<string>()]));
-    for (const mail of messages) {
-      for (const to of mail.envelopeTo) {
-        const key = to.toLowerCase();
-        if (!raw.has(key)) continue;
-        raw.set(key, raw.get(key)! + 1);
-        ids.get(key)!.add(mail.headers['message-id'] ?? '');
-      }
-    }
-    return { raw, distinct: new Map([...ids].map(([k, v]) => [k, v.size])) };
   }
 
   it('when a worker is SIGKILLed halfway through a 2,000-recipient run, then after a restart every recipient has the mail once', async () => {

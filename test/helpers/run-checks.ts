@@ -1,0 +1,26 @@
+// Checks shared by the tests of runs across processes: waiting for a state, and counting mails per recipient.
+import type { ReceivedMail } from './smtp-test-server.js';
+
+/** Polls `check` every 50 ms until it holds; fails the test after timeoutMs, naming what was awaited. */
+export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Mails per recipient, and distinct Message-IDs per recipient (a resend inside the in-flight window keeps its id). */
+export function tally(emails: string[], messages: ReceivedMail[]): { raw: Map<string, number>; distinct: Map<string, number> } {
+  const raw = new Map(emails.map((e) => [e.toLowerCase(), 0]));
+  const ids = new Map(emails.map((e) => [e.toLowerCase(), new Set<string>()]));
+  for (const mail of messages) {
+    for (const to of mail.envelopeTo) {
+      const key = to.toLowerCase();
+      if (!raw.has(key)) continue;
+      raw.set(key, raw.get(key)! + 1);
+      ids.get(key)!.add(mail.headers['message-id'] ?? '');
+    }
+  }
+  return { raw, distinct: new Map([...ids].map(([k, v]) => [k, v.size])) };
+}
