@@ -20,7 +20,7 @@ import { usersResource } from './resources/users.resource.js';
 import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
-import { translations } from './locale.js';
+import { adminLocale, withRequestLanguage } from './locale/index.js';
 import { badQueryHandler, unknownRoutes } from './api-routes.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -58,7 +58,7 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
     ],
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(ctx) },
     branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
-    locale: { language: 'en', translations: { en: translations } },
+    locale: adminLocale(ctx.config.appLocale),
     settings: { defaultPerPage: 20 },
   });
 }
@@ -67,6 +67,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   dropStaleBundle(ctx);
   const admin = buildAdmin(ctx);
   const sessions = sessionSetup(ctx);
+  app.use(ADMIN_ROOT, withRequestLanguage(ctx.config.appLocale));
 
   // uploaded blog images: images only (checked at upload), never sniffed as something else
   const uploads = uploadsFolder(ctx);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
+import { isLanguage, LANGUAGES, type Language } from './languages.js';
 
 export interface Config {
   readonly nodeEnv: string;
@@ -32,6 +33,8 @@ export interface Config {
   readonly seedPassword: string | undefined;
   /** IANA time zone used for calendar arithmetic of schedules. */
   readonly appTimezone: string;
+  /** Language of the screens when the browser asks for none the service speaks. */
+  readonly appLocale: Language;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -77,6 +80,14 @@ function timeZone(env: Env, name: string): string {
     throw new ConfigError(name, `is not a known IANA time zone (e.g. "Europe/Berlin"), got "${zone}"`);
   }
   return zone;
+}
+
+function language(env: Env, name: string): Language {
+  const value = (optional(env, name) ?? 'en').toLowerCase();
+  if (!isLanguage(value)) {
+    throw new ConfigError(name, `must be one of ${LANGUAGES.join(', ')}, got "${value}"`);
+  }
+  return value;
 }
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -128,6 +139,7 @@ export function loadConfig(env: Env): Config {
     dataDirIsDefault: optional(env, 'DATA_DIR') === undefined,
     seedPassword,
     appTimezone: timeZone(env, 'APP_TIMEZONE'),
+    appLocale: language(env, 'APP_LOCALE'),
   });
 }
 
