@@ -87,6 +87,11 @@ describe('the back office catalogues', () => {
     }
   });
 
+  it('when a message would name a resource or an action, then it does not (AdminJS fills in their ids, not words)', () => {
+    const withIds = [...english, ...russian].filter(([, text]) => /\{\{\s*(resourceId|actionName)\s*\}\}/.test(text)).map(([key]) => key);
+    expect(withIds).to.deep.equal([]);
+  });
+
   it('when the login page welcomes, then it names the product, not AdminJS, in both languages', () => {
     for (const catalogue of [english, russian]) {
       expect(catalogue.get('components.Login.welcomeHeader')).to.contain('Mailing Service');
