@@ -10,7 +10,7 @@ import { MANAGER_PERMISSIONS } from '../admin/world.js';
 import { ru } from '../../admin/locale/ru.js';
 
 /** Action names and other keys that must never reach the screen as they are. */
-const RAW_KEY = /\b(sendNow|disable|enable|block|unblock|forbiddenError|anyForbiddenError|invalidCredentials)\b/;
+const RAW_KEY = /\b(sendNow|disable|enable|block|unblock|forbiddenError|anyForbiddenError|invalidCredentials|accountBlocked)\b/;
 
 /**
  * Latin words a Russian screen may show: the product's name, the test data's message subjects ("Subject 3"), and
@@ -75,6 +75,10 @@ describe('the back office in a Russian browser', function () {
     await expectClean(page, 'login', ru.components.Login.welcomeMessage);
     expect(await page.getAttribute('html', 'lang')).to.equal('ru');
 
+    await createUser(db(), { email: 'blocked@example.test', fullName: 'Борис Блокированный', blocked: true });
+    await login(page, 'blocked@example.test');
+    await expectClean(page, 'login-blocked', ru.messages.accountBlocked);
+
     await login(page, 'olga@example.test', 'not-the-password');
     await expectClean(page, 'login-failed', ru.messages.invalidCredentials);
     // the login page after AdminJS read the form: the browser's detector still chose Russian
@@ -118,7 +122,7 @@ describe('the back office in a Russian browser', function () {
     await manager.goto(`${app.url}/admin/resources/users`);
     await expectClean(manager, 'users-list', ru.properties.lastLoginAt);
 
-    expect(visited).to.have.length(11);
+    expect(visited).to.have.length(12);
   });
 
   it('when a Russian browser picks English in the switcher, then the screens turn English and stay English on the next load', async () => {
