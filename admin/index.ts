@@ -20,7 +20,7 @@ import { usersResource } from './resources/users.resource.js';
 import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
-import { adminLocale, withRequestLanguage } from './locale/index.js';
+import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
 import { badQueryHandler, unknownRoutes } from './api-routes.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -81,7 +81,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: authenticator(ctx), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
+    { authenticate: inRequestLanguage(authenticator(ctx), ctx.config.appLocale), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
   );

@@ -40,6 +40,22 @@ export function withRequestLanguage(fallback: Language): RequestHandler {
   return (req, _res, next) => requestLanguage.run(languageOf(req, fallback), next);
 }
 
+/**
+ * AdminJS's `authenticate`, made to restore the request's language first. AdminJS reads the login form before it
+ * calls it, and the request's language does not survive that reading (the form parser calls back outside the
+ * request's async context), so the page saying that a login failed would be rendered in APP_LOCALE. The page is
+ * rendered after `authenticate` returns, in the same context, which `enterWith` gives the language again.
+ */
+export function inRequestLanguage<U>(
+  authenticate: (email: unknown, password: unknown, context?: { req: Request }) => Promise<U>,
+  fallback: Language,
+): (email: unknown, password: unknown, context?: { req: Request }) => Promise<U> {
+  return (email, password, context) => {
+    if (context?.req && requestLanguage.getStore() === undefined) requestLanguage.enterWith(languageOf(context.req, fallback));
+    return authenticate(email, password, context);
+  };
+}
+
 /** AdminJS's `locale` option. `fallback` is APP_LOCALE: the language of a request whose language is not known. */
 export function adminLocale(fallback: Language): () => Locale {
   return () => ({

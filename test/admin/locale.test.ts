@@ -8,6 +8,7 @@ import { en } from '../../admin/locale/en.js';
 import { ru } from '../../admin/locale/ru.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { createUser } from '../helpers/factories.js';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -153,6 +154,21 @@ describe('the language of the login page', () => {
     app = await startTestApp({ db: db() });
     const html = await loginPage({ 'Accept-Language': 'ru', Cookie: 'lang=en' });
     expect(htmlLang(html)).to.equal('en');
+  });
+
+  it('when a Russian browser fails to log in, then the page that says so is in Russian too', async () => {
+    app = await startTestApp({ db: db() });
+    await createUser(db(), { email: 'ivan@example.test' });
+    const response = await fetch(`${app.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Accept-Language': 'ru' },
+      body: new URLSearchParams({ email: 'ivan@example.test', password: 'wrong-password' }),
+      redirect: 'manual',
+    });
+    const html = await response.text();
+    expect(html).to.contain('"errorMessage":"invalidCredentials"');
+    expect(htmlLang(html)).to.equal('ru');
+    expect(pageLocale(html).language).to.equal('ru');
   });
 
   it('when the page offers its languages, then the switcher lists English and Russian and remembers the choice in the lang cookie', async () => {
