@@ -10,6 +10,7 @@ import type { ServiceContext } from '../src/context.js';
 import { verifyPassword } from '../src/accounts/passwords.js';
 import { loadActor, loadActorProfile } from '../src/access/policy.js';
 import { toAdminUser, type AdminUser } from './current-admin.js';
+import { en } from './locale/en.js';
 
 export const SESSION_COOKIE = 'mailing.sid';
 const SESSION_TTL_MS = 8 * 3600_000;
@@ -33,9 +34,9 @@ export function authenticator(ctx: ServiceContext) {
     const user = await User.findOne({ where: where(fn('lower', col('email')), email.trim().toLowerCase()) });
     const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !matches) return null;
-    // only told to someone who knows the password
-    if (user.blockedAt) throw new LoginRefused('This account is blocked. Ask an administrator to unblock it.');
-    if (!user.verifiedAt) throw new LoginRefused('Confirm your e-mail address first: open the link in the message we sent you.');
+    // only told to someone who knows the password; one-word messages are keys the login page translates
+    if (user.blockedAt) throw new LoginRefused('accountBlocked');
+    if (!user.verifiedAt) throw new LoginRefused('emailNotConfirmed');
     const actor = await loadActor(ctx.db.models, user.id);
     if (!actor) return null;
     await User.update({ lastLoginAt: new Date() }, { where: { id: user.id } });
@@ -137,7 +138,6 @@ export const DEFAULT_LOGIN_LIMIT: LoginLimit = { limit: 10, windowMs: 15 * 60_00
 
 /** Limits failed logins per address; a successful login (a redirect) does not count. */
 export function loginRateLimit(admin: AdminJS, settings: LoginLimit): RequestHandler {
-  const minutes = Math.max(1, Math.round(settings.windowMs / 60_000));
   return rateLimit({
     windowMs: settings.windowMs,
     limit: settings.limit,
@@ -146,11 +146,11 @@ export function loginRateLimit(admin: AdminJS, settings: LoginLimit): RequestHan
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode === 302,
     handler: (_req, res) => {
-      const errorMessage = `Too many failed logins from your address. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+      // a key the login page translates (it is given no values to fill in, so no number of minutes)
       admin
-        .renderLogin({ action: admin.options.loginPath, errorMessage })
+        .renderLogin({ action: admin.options.loginPath, errorMessage: 'tooManyRequests' })
         .then((html) => res.status(429).type('html').send(html))
-        .catch(() => res.status(429).type('text/plain').send(errorMessage));
+        .catch(() => res.status(429).type('text/plain').send(en.messages.tooManyRequests));
     },
   });
 }

@@ -9,6 +9,7 @@ export function dashboardHandler(ctx: ServiceContext) {
     const actor = actorOf(context.currentAdmin);
     const data = await dashboardFor(ctx.db.models, actor);
     const name = (context.currentAdmin as { title?: string } | undefined)?.title ?? '';
-    return { ...data, title: name ? `Welcome, ${name}` : 'Welcome' };
+    // the screen greets in the person's language
+    return { ...data, name };
   };
 }

@@ -20,7 +20,7 @@ import { usersResource } from './resources/users.resource.js';
 import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
-import { translations } from './locale.js';
+import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
 import { badQueryHandler, unknownRoutes } from './api-routes.js';
 import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
@@ -59,7 +59,7 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
     ],
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(ctx) },
     branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
-    locale: { language: 'en', translations: { en: translations } },
+    locale: adminLocale(ctx.config.appLocale),
     settings: { defaultPerPage: 20 },
   });
 }
@@ -84,6 +84,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   dropStaleBundle(ctx);
   const admin = buildAdmin(ctx);
   const sessions = sessionSetup(ctx);
+  app.use(ADMIN_ROOT, withRequestLanguage(ctx.config.appLocale));
 
   // uploaded blog images: images only (checked at upload), never sniffed as something else
   const uploads = uploadsFolder(ctx);
@@ -99,7 +100,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: authenticator(ctx), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
+    { authenticate: inRequestLanguage(authenticator(ctx), ctx.config.appLocale), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
     // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is

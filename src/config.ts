@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
+import { isLanguage, LANGUAGES, type Language } from './languages.js';
 
 export interface Config {
   readonly nodeEnv: string;
@@ -35,6 +36,8 @@ export interface Config {
   readonly seedPassword: string | undefined;
   /** IANA time zone used for calendar arithmetic of schedules. */
   readonly appTimezone: string;
+  /** Language of the screens when the browser asks for none the service speaks. */
+  readonly appLocale: Language;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -93,6 +96,14 @@ function host(env: Env, name: string): string {
   return value;
 }
 
+function language(env: Env, name: string): Language {
+  const value = (optional(env, name) ?? 'en').toLowerCase();
+  if (!isLanguage(value)) {
+    throw new ConfigError(name, `must be one of ${LANGUAGES.join(', ')}, got "${value}"`);
+  }
+  return value;
+}
+
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function mailFrom(env: Env, name: string): string {
@@ -143,6 +154,7 @@ export function loadConfig(env: Env): Config {
     dataDirIsDefault: optional(env, 'DATA_DIR') === undefined,
     seedPassword,
     appTimezone: timeZone(env, 'APP_TIMEZONE'),
+    appLocale: language(env, 'APP_LOCALE'),
   });
 }
 

@@ -1,14 +1,18 @@
 // Confirmation screen of an action that changes something (disable, enable, send now, block, unblock): acts on POST only.
 import React, { useState } from 'react';
 import { Box, Button, H3, Text } from '@adminjs/design-system';
-import { ApiClient, useNotice, type ActionProps } from 'adminjs';
+import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
 
 const api = new ApiClient();
 
 const ConfirmAction: React.FC<ActionProps> = ({ action, resource, record }) => {
   const addNotice = useNotice();
+  const { translateAction, translateMessage } = useTranslation();
   const [busy, setBusy] = useState(false);
-  const question = (action.custom as { question?: string } | undefined)?.question ?? `${action.label}?`;
+  const label = translateAction(action.label, resource.id);
+  // the catalogue's "<action>Confirm" of the resource; the action's own English only if the catalogue lacks it
+  const fallback = (action.custom as { question?: string } | undefined)?.question ?? `${label}?`;
+  const question = translateMessage(`${action.name}Confirm`, resource.id, { defaultValue: fallback });
   if (!record) return null;
 
   const run = async (): Promise<void> => {
@@ -28,7 +32,7 @@ const ConfirmAction: React.FC<ActionProps> = ({ action, resource, record }) => {
       <H3>{question}</H3>
       <Text mb="xl">{record.title}</Text>
       <Button variant="contained" disabled={busy} onClick={run} data-testid={`confirm-${action.name}`}>
-        {action.label}
+        {label}
       </Button>
     </Box>
   );

@@ -1,7 +1,7 @@
 // The dashboard page: mailings by status, sends of the last days and the latest attempts, as the policy allows.
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Text, Table, TableHead, TableBody, TableRow, TableCell } from '@adminjs/design-system';
-import { ApiClient } from 'adminjs';
+import { ApiClient, useTranslation } from 'adminjs';
 
 interface Attempt {
   id: number;
@@ -18,7 +18,8 @@ interface Attempt {
 
 interface Data {
   coverage: 'own' | 'all' | 'none';
-  title: string;
+  /** The person's name, for the greeting. */
+  name: string;
   mailingsByStatus: Record<string, number>;
   disabledMailings: number;
   lastDays: number;
@@ -38,48 +39,50 @@ const Figure: React.FC<{ label: string; value: number; id: string }> = ({ label,
 
 const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data | null>(null);
+  const { translateComponent, translateLabel } = useTranslation();
+  const t = (key: string, options?: Record<string, unknown>): string => translateComponent(`Dashboard.${key}`, options);
   useEffect(() => {
     api.getDashboard().then((response) => setData(response.data as Data));
   }, []);
-  if (!data) return <Box variant="container"><Text>Loading…</Text></Box>;
+  if (!data) return <Box variant="container"><Text>{t('loading')}</Text></Box>;
   return (
     <Box variant="container" data-testid="dashboard">
-      <H2>{data.title}</H2>
+      <H2>{data.name ? t('welcomeName', { name: data.name }) : t('welcome')}</H2>
       {data.coverage === 'none' ? (
-        <Text>Use the menu on the left for your work.</Text>
+        <Text>{t('useTheMenu')}</Text>
       ) : (
         <>
-          <H4>{data.coverage === 'all' ? 'All mailings' : 'Your mailings'}</H4>
+          <H4>{t(data.coverage === 'all' ? 'allMailings' : 'yourMailings')}</H4>
           <Box flex flexWrap="wrap">
             {Object.entries(data.mailingsByStatus).map(([status, count]) => (
-              <Figure key={status} id={`status-${status}`} label={status} value={count} />
+              <Figure key={status} id={`status-${status}`} label={translateLabel(`status.${status}`, 'mailings', { defaultValue: status })} value={count} />
             ))}
-            <Figure id="disabled" label="disabled" value={data.disabledMailings} />
-            <Figure id="sent" label={`sent, last ${data.lastDays} days`} value={data.sentLastDays} />
-            <Figure id="failed" label={`failed, last ${data.lastDays} days`} value={data.failedLastDays} />
+            <Figure id="disabled" label={t('disabled')} value={data.disabledMailings} />
+            <Figure id="sent" label={t('sentLastDays', { days: data.lastDays })} value={data.sentLastDays} />
+            <Figure id="failed" label={t('failedLastDays', { days: data.lastDays })} value={data.failedLastDays} />
           </Box>
-          <H4>Latest attempts</H4>
+          <H4>{t('latestAttempts')}</H4>
           <Table>
             <TableHead>
               <TableRow>
-                <TableCell>When</TableCell>
-                <TableCell>Mailing</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Sent / failed / recipients</TableCell>
-                <TableCell>Server response</TableCell>
+                <TableCell>{t('when')}</TableCell>
+                <TableCell>{t('mailing')}</TableCell>
+                <TableCell>{t('status')}</TableCell>
+                <TableCell>{t('sentFailedRecipients')}</TableCell>
+                <TableCell>{t('serverResponse')}</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {data.latestAttempts.length === 0 && (
                 <TableRow>
-                  <TableCell colSpan={5}>No mailing has been sent yet: runs show here with the mail server's answers.</TableCell>
+                  <TableCell colSpan={5}>{t('noAttempts')}</TableCell>
                 </TableRow>
               )}
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell>{new Date(a.attemptedAt).toLocaleString()}</TableCell>
-                  <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({a.trigger})</TableCell>
-                  <TableCell>{a.status}</TableCell>
+                  <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
+                  <TableCell>{translateLabel(`status.${a.status}`, 'attempts', { defaultValue: a.status })}</TableCell>
                   <TableCell>{a.sent} / {a.failed} / {a.recipients}</TableCell>
                   <TableCell>{a.serverResponse ?? ''}</TableCell>
                 </TableRow>

@@ -12,7 +12,10 @@ export interface ConfirmedAction {
   resource: ResourceName;
   action: Action;
   icon: string;
-  /** What the confirmation screen asks, and what the notice says when done. */
+  /**
+   * What the confirmation screen asks, and what the notice says when done, in English: only used when the
+   * catalogue (admin/locale) lacks the resource's "<action>Confirm" / "<action>Done" message.
+   */
   question: string;
   done: string;
   run: (actor: Actor, id: number) => Promise<unknown>;
@@ -47,7 +50,8 @@ export function confirmedAction(spec: ConfirmedAction): ActionOptions {
       const fresh = (await resource.findOne(String(id), context)) ?? record;
       return {
         record: fresh.toJSON(currentAdmin),
-        notice: { message: spec.done, type: 'success' },
+        // a catalogue key the screen translates, with the English as its fallback
+        notice: { message: `${spec.action}Done`, resourceId: resource.id(), options: { defaultValue: spec.done }, type: 'success' },
         redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(id), actionName: 'show' }),
       };
     },
