@@ -161,7 +161,7 @@ describe('the language of the login page', () => {
     await createUser(db(), { email: 'ivan@example.test' });
     const response = await fetch(`${app.url}/admin/login`, {
       method: 'POST',
-      headers: { 'Accept-Language': 'ru' },
+      headers: { 'Accept-Language': 'ru', Origin: app.url },
       body: new URLSearchParams({ email: 'ivan@example.test', password: 'wrong-password' }),
       redirect: 'manual',
     });
