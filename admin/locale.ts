@@ -33,6 +33,7 @@ export const translations = {
     endAt: 'End',
     messageSubject: 'Message subject',
     recipients: 'Clients',
+    recipientsCount: 'Recipients',
     latestAttempts: 'Latest attempts',
     nextRunAt: 'Next run',
     lastRunAt: 'Last run',

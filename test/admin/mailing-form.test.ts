@@ -84,6 +84,33 @@ describe('the mailing form', () => {
     expect(smtp.messages).to.have.length(0);
   });
 
+  it("when the picker sends the chosen clients as one field '12,15', then the mailing gets exactly those clients", async () => {
+    const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},${second.id}` }));
+
+    expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
+    const links = await db().models.MailingClient.findAll({ where: { mailingId: Number(response.body.record.params.id) } });
+    expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
+  });
+
+  it('when the one clientIds field holds something that is not an id, then the field says so and nothing is saved', async () => {
+    const before = await db().models.Mailing.count();
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},12abc` }));
+
+    expect(response.body.record.errors.clientIds.message).to.equal('A chosen client is not valid');
+    expect(await db().models.Mailing.count()).to.equal(before);
+  });
+
+  it('when the mailings list is opened, then each row carries its number of recipients and no id array', async () => {
+    const response = await user.get('/admin/api/resources/mailings/actions/list');
+
+    const row = response.body.records.find((record: { id: string }) => Number(record.id) === world.owned.user.mailing);
+    expect(row.params.recipientsCount).to.equal(1);
+    expect(Object.keys(row.params).filter((key) => key.startsWith('clientIds'))).to.deep.equal([]);
+  });
+
   it('when a mailing is saved with its window open, then it is sent at once to every client', async () => {
     const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
     const message = await db().models.Message.findByPk(world.owned.user.message);
@@ -106,7 +133,8 @@ describe('the mailing form', () => {
     const client = await db().models.Client.findByPk(world.owned.user.client);
     expect(params.messageSubject).to.equal(message!.subject);
     expect(params.recipients).to.contain(client!.email);
-    expect(params['clientIds.0']).to.equal(world.owned.user.client);
+    expect(params.clientIds).to.equal(String(world.owned.user.client)); // one value, not clientIds.0, clientIds.1, …
+    expect(params.recipients).to.match(/^1 client: /);
     expect(params.status).to.equal('created');
     expect(params.latestAttempts).to.contain('success').and.contain('250 2.0.0 OK');
     expect(params).to.have.property('nextRunAt');
