@@ -111,6 +111,25 @@ describe('the mailing form', () => {
     expect(Object.keys(row.params).filter((key) => key.startsWith('clientIds'))).to.deep.equal([]);
   });
 
+  it("when the picker asks for a mailing's recipients, then its owner and a manager get them named, another user and a content manager nothing", async () => {
+    const url = `/admin/api/resources/mailings/records/${world.owned.user.mailing}/recipients`;
+    const client = await db().models.Client.findByPk(world.owned.user.client);
+    const answers = {
+      owner: await user.get(url),
+      manager: await (await loggedIn(app.url, 'manager@example.test')).get(url),
+      other: await (await loggedIn(app.url, 'user2@example.test')).get(url),
+      content: await (await loggedIn(app.url, 'content@example.test')).get(url),
+    };
+
+    expect(answers.owner.body.recipients).to.deep.equal([{ id: client!.id, label: client!.fullName ? `${client!.fullName} <${client!.email}>` : client!.email }]);
+    expect(answers.manager.body.recipients).to.have.length(1);
+    for (const answer of [answers.other, answers.content]) {
+      expect(answer.body.record.baseError.type, answer.text.slice(0, 200)).to.equal('NotFoundError');
+      expect(answer.body?.recipients).to.equal(undefined);
+      expect(answer.text).not.to.contain(client!.email);
+    }
+  });
+
   it('when a mailing is saved with its window open, then it is sent at once to every client', async () => {
     const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
     const message = await db().models.Message.findByPk(world.owned.user.message);
