@@ -15,10 +15,16 @@ export function clientIdsOf(value: unknown): number[] {
     const text = value.trim();
     items = text.startsWith('[') ? jsonArray(text) : text.split(',');
   } else items = [NaN];
-  return items
-    .map((id) => (typeof id === 'string' ? id.trim() : id))
-    .filter((id) => id !== '' && id !== null && id !== undefined)
-    .map((id) => (typeof id === 'string' && /^[0-9]+$/.test(id) ? Number(id) : typeof id === 'number' ? id : NaN));
+  // one pass: this runs on the event loop for every id of a 10,000-client mailing
+  const ids: number[] = [];
+  for (const item of items) {
+    if (typeof item === 'number') ids.push(item);
+    else if (typeof item === 'string') {
+      const id = item.trim();
+      if (id !== '') ids.push(/^[0-9]+$/.test(id) ? Number(id) : NaN);
+    } else if (item !== null && item !== undefined) ids.push(NaN);
+  }
+  return ids;
 }
 
 function jsonArray(text: string): unknown[] {
