@@ -94,6 +94,16 @@ describe('the mailing form', () => {
     expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
   });
 
+  it("when the one clientIds field is a JSON array '[12,15]', then the mailing gets exactly those clients", async () => {
+    const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
+
+    const response = await user.post(NEW, valid({ clientIds: JSON.stringify([world.owned.user.client, second.id]) }));
+
+    expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
+    const links = await db().models.MailingClient.findAll({ where: { mailingId: Number(response.body.record.params.id) } });
+    expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
+  });
+
   it('when the one clientIds field holds something that is not an id, then the field says so and nothing is saved', async () => {
     const before = await db().models.Mailing.count();
 
