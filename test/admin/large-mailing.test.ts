@@ -37,9 +37,13 @@ async function measured<T>(name: string, step: () => Promise<T>): Promise<Measur
   return { result, ms, maxDelayMs };
 }
 
-function expectQuick(step: Measured<unknown>, what: string, maxMs = MAX_ANSWER_MS): void {
-  expect(step.ms, `${what}: answer time (ms)`).to.be.below(maxMs);
-  expect(step.maxDelayMs, `${what}: event-loop delay (ms)`).to.be.below(MAX_DELAY_MS);
+/** The steps over the limits, in words; every step is measured and printed before any limit is asserted. */
+class Limits {
+  readonly broken: string[] = [];
+  check(what: string, step: Measured<unknown>, options: { answer: boolean } = { answer: true }): void {
+    if (options.answer && step.ms >= MAX_ANSWER_MS) this.broken.push(`${what}: answered in ${step.ms.toFixed(0)} ms`);
+    if (step.maxDelayMs >= MAX_DELAY_MS) this.broken.push(`${what}: held the event loop ${step.maxDelayMs.toFixed(1)} ms`);
+  }
 }
 
 describe('a mailing to 10,000 clients in the back office', function () {
@@ -83,6 +87,9 @@ describe('a mailing to 10,000 clients in the back office', function () {
   });
 
   it('when its owner creates, lists, shows, edits and sends it now, then each answer is under 1 s and the event loop is never held 100 ms', async () => {
+    const limits = new Limits();
+    // not asserted: what the machine alone does to the delay (other processes compete for the cores)
+    await measured('baseline: idle for 500 ms', () => new Promise((resolve) => setTimeout(resolve, 500)));
     const create = await measured('create (POST new, 10,000 ids in one field)', () => user.post(`${API}/actions/new`, form(ids.join(','))));
     const created: ApiResponse = create.result;
     expect(created.body.notice.type, JSON.stringify(created.body.record?.errors)).to.equal('success');
@@ -92,40 +99,40 @@ describe('a mailing to 10,000 clients in the back office', function () {
       type: QueryTypes.SELECT,
     });
     expect(stored!.n).to.equal(CLIENTS);
-    expectQuick(create, 'create');
+    limits.check('create', create);
 
     const list = await measured('list', () => user.get(`${API}/actions/list`));
     const row = list.result.body.records.find((record: { id: string }) => Number(record.id) === id);
     expect(row.params.recipientsCount).to.equal(CLIENTS);
     expect(Object.keys(row.params).filter((key) => key.startsWith('clientIds'))).to.deep.equal([]);
     expect(list.result.text.length, 'the list answer carries no id array').to.be.below(20_000);
-    expectQuick(list, 'list');
+    limits.check('list', list);
 
     const show = await measured('show', () => user.get(`${API}/records/${id}/show`));
     const shown = show.result.body.record.params;
     expect(shown.recipients).to.match(/^10,000 clients: /).and.match(/ and 9,980 more$/);
     expect(shown.recipients.split('@example.test')).to.have.length(21); // the first 20 are named
     expect(Object.keys(shown).filter((key) => /^clientIds\./.test(key))).to.deep.equal([]);
-    expectQuick(show, 'show');
+    limits.check('show', show);
 
     const edit = await measured('edit (GET the record)', () => user.get(`${API}/records/${id}/edit`));
     expect(edit.result.body.record.params.clientIds).to.equal(ids.join(','));
-    expectQuick(edit, 'edit');
+    limits.check('edit', edit);
 
     const labels = await measured("the picker's labels (GET recipients)", () => user.get(`${API}/records/${id}/recipients`));
     expect(labels.result.body.recipients).to.have.length(CLIENTS);
     expect(labels.result.body.recipients[0].label).to.match(/^Recipient \d+ <r\d+-\d+@example\.test>$/);
-    expectQuick(labels, 'recipients');
+    limits.check('recipients', labels);
 
     const save = await measured('save the edit (10,000 ids unchanged, monthly)', () =>
       user.post(`${API}/records/${id}/edit`, { clientIds: ids.join(','), periodicity: 'monthly' }),
     );
     expect(save.result.body.notice.type, JSON.stringify(save.result.body.record?.errors)).to.equal('success');
-    expectQuick(save, 'save');
+    limits.check('save', save);
 
     const sendNow = await measured('send now (POST)', () => user.post(`${API}/records/${id}/sendNow`));
     expect(sendNow.result.body.notice?.type, sendNow.result.text.slice(0, 300)).to.equal('success');
-    expectQuick(sendNow, 'send now');
+    limits.check('send now', sendNow);
 
     const run = await measured('the run, until its attempt is finished', async () => {
       for (;;) {
@@ -137,7 +144,8 @@ describe('a mailing to 10,000 clients in the back office', function () {
     expect(run.result.status).to.equal('success');
     expect(run.result.sentCount).to.equal(CLIENTS);
     await smtp.waitFor(`received ${CLIENTS}\n`, 10_000);
-    expect(run.maxDelayMs, 'the run: event-loop delay (ms)').to.be.below(MAX_DELAY_MS);
+    limits.check('the run', run, { answer: false });
+    expect(limits.broken).to.deep.equal([]);
   });
 
   it("when 10,000 ids of no client are posted in one field, then the field says 'A chosen client was not found' at once and nothing is written", async () => {
@@ -156,6 +164,8 @@ describe('a mailing to 10,000 clients in the back office', function () {
       { type: QueryTypes.SELECT },
     );
     expect(after).to.deep.equal(before);
-    expectQuick(attack, 'attack');
+    const limits = new Limits();
+    limits.check('attack', attack);
+    expect(limits.broken).to.deep.equal([]);
   });
 });
