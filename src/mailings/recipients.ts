@@ -4,6 +4,8 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /** How many recipients the show page names before "and N more". */
 export const RECIPIENTS_PREVIEWED = 20;
+/** The largest PostgreSQL integer, the type of client ids. */
+const MAX_ID = 2_147_483_647;
 
 export interface Recipient {
   id: number;
@@ -82,11 +84,13 @@ export function mailingRecipients(sequelize: Sequelize) {
 
     /** How many of `clientIds` (unique) are clients of the owner: one query, whatever their number. */
     async countOwned(ownerId: number, clientIds: readonly number[], transaction?: Transaction): Promise<number> {
+      // client ids are PostgreSQL integers: a bigger number names no client (and must not become a database error)
+      const possible = clientIds.filter((id) => id <= MAX_ID);
       const [row] = await sequelize.query<{ n: number }>(
         // a join, not "id = ANY(array)": the latter compares every owned client with every id (10,000² in PostgreSQL)
-        `SELECT count(*)::int AS n FROM unnest($2::bigint[]) AS wanted (id) JOIN clients c ON c.id = wanted.id
+        `SELECT count(*)::int AS n FROM unnest($2::int[]) AS wanted (id) JOIN clients c ON c.id = wanted.id
          WHERE c.owner_id = $1`,
-        { bind: [ownerId, clientIds], type: QueryTypes.SELECT, transaction },
+        { bind: [ownerId, possible], type: QueryTypes.SELECT, transaction },
       );
       return row?.n ?? 0;
     },

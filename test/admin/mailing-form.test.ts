@@ -104,6 +104,16 @@ describe('the mailing form', () => {
     expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
   });
 
+  it('when the one clientIds field names ids beyond any client (99999999999, 1e20), then the field says not found and nothing is saved', async () => {
+    const before = await db().models.Mailing.count();
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},99999999999,100000000000000000000` }));
+
+    expect(response.status).to.equal(200);
+    expect(response.body.record.errors.clientIds.message).to.equal('A chosen client was not found');
+    expect(await db().models.Mailing.count()).to.equal(before);
+  });
+
   it('when the one clientIds field holds something that is not an id, then the field says so and nothing is saved', async () => {
     const before = await db().models.Mailing.count();
 
