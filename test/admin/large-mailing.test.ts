@@ -1,14 +1,14 @@
 // A mailing to 10,000 clients through the back office's real HTTP API, and the attack of 10,000 made-up ids: each
 // answer comes in under a second and the event loop is never held for 100 ms (issue 8, point 2). Each step is
 // measured on its own with perf_hooks.monitorEventLoopDelay and its figures printed. The SMTP test server runs in
-// a child process, as a mail server would: its parsing of 10,000 mails is not the service's event loop.
+// this process: its parsing of the 10,000 mails shares the measured event loop (stricter than production).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { loggedIn, type AdminClient, type ApiResponse } from '../helpers/admin-client.js';
-import { childEnv, startChild, type Child } from '../helpers/child-process.js';
+import { SmtpTestServer } from '../helpers/smtp-test-server.js';
 import { createMessage, createUser } from '../helpers/factories.js';
 import { insertClients } from '../helpers/mailing-fixtures.js';
 
@@ -50,23 +50,21 @@ describe('a mailing to 10,000 clients in the back office', function () {
   this.timeout(300_000);
   const db = useTestDatabase();
   let app: TestApp;
-  let smtp: Child;
+  let smtp: SmtpTestServer;
   let user: AdminClient;
   let ids: number[];
   let messageId: number;
 
   before(async () => {
-    smtp = startChild('test/helpers/smtp-test-server-process.ts', [], childEnv({}));
-    await smtp.waitFor(/listening smtp:\/\/\S+\n/, 30_000);
-    const url = /listening (smtp:\/\/\S+)\n/.exec(smtp.output())![1]!;
-    app = await startTestApp({ db: db(), env: { SMTP_URL: url } });
+    smtp = await SmtpTestServer.start();
+    app = await startTestApp({ db: db(), smtp });
   });
   after(async () => {
     await app?.stop();
-    smtp?.process.kill('SIGTERM');
-    await smtp?.exited;
+    await smtp?.stop();
   });
   beforeEach(async () => {
+    smtp.reset();
     const owner = await createUser(db(), { email: 'big@example.test' });
     await insertClients(db(), owner, CLIENTS);
     const rows = await db().sequelize.query<{ id: number }>('SELECT id FROM clients WHERE owner_id = $1 ORDER BY id', {
@@ -143,7 +141,7 @@ describe('a mailing to 10,000 clients in the back office', function () {
     });
     expect(run.result.status).to.equal('success');
     expect(run.result.sentCount).to.equal(CLIENTS);
-    await smtp.waitFor(`received ${CLIENTS}\n`, 10_000);
+    expect(smtp.messages).to.have.length(CLIENTS);
     limits.check('the run', run, { answer: false });
     expect(limits.broken).to.deep.equal([]);
   });
