@@ -132,16 +132,21 @@ describe('a mailing to 10,000 clients in the back office', function () {
     expect(sendNow.result.body.notice?.type, sendNow.result.text.slice(0, 300)).to.equal('success');
     limits.check('send now', sendNow);
 
+    // the received mails are counted and let go as they arrive: 10,000 parsed mails kept in this process would
+    // make its garbage collections (which pause the measured loop) the test's own cost, not the service's
+    let received = 0;
     const run = await measured('the run, until its attempt is finished', async () => {
       for (;;) {
+        received += smtp.messages.splice(0).length;
         const attempt = await db().models.Attempt.findOne({ where: { mailingId: id } });
         if (attempt && attempt.status !== 'running') return attempt;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     });
+    received += smtp.messages.splice(0).length;
     expect(run.result.status).to.equal('success');
     expect(run.result.sentCount).to.equal(CLIENTS);
-    expect(smtp.messages).to.have.length(CLIENTS);
+    expect(received).to.equal(CLIENTS);
     limits.check('the run', run, { answer: false });
     expect(limits.broken).to.deep.equal([]);
   });
