@@ -1,10 +1,29 @@
-// Mailing record actions: disable / enable (managers, superusers) and send now (owner, superuser), via the engine.
+// Mailing record actions: disable / enable (managers, superusers) and send now (owner, superuser), via the engine;
+// and the picker's read of the chosen clients' labels.
+import type { ActionContext, ActionRequest } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
+import { mailingRecipients } from '../../src/mailings/recipients.js';
 import { confirmedAction } from '../features/confirmed-action.js';
+import { allowed } from '../features/access.feature.js';
 import { Components } from '../components/index.js';
 
 export function mailingActions(ctx: ServiceContext) {
+  const recipients = mailingRecipients(ctx.db.sequelize);
+  const mayShow = allowed('mailings', 'show');
   return {
+    // the client picker names every chosen client in ONE answer (not one request per id); the record was found
+    // through the scope, so only someone who may see the mailing gets here
+    recipients: {
+      actionType: 'record',
+      isAccessible: mayShow,
+      isVisible: false,
+      showInDrawer: false,
+      handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
+        const { record, currentAdmin } = context;
+        if (!record) throw new Error('a record action without a record');
+        return { record: record.toJSON(currentAdmin), recipients: await recipients.labelled(Number(record.id())) };
+      },
+    },
     disable: confirmedAction({
       resource: 'mailings', action: 'disable', icon: 'Slash', component: Components.ConfirmAction,
       question: 'Disable this mailing? It sends nothing until it is enabled again.',

@@ -1,15 +1,17 @@
 // How mailings are read and written in the back office: writes go through the sending engine (validation,
-// schedule, send at once if due); reads add the clients, the message and the latest attempts to the record.
-import { Op } from 'sequelize';
+// schedule, send at once if due); reads add the recipients (a count; on a record their ids as one value and the
+// first few named), the message and the latest attempts.
 import type { ServiceContext } from '../../src/context.js';
 import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
+import { describeRecipients, mailingRecipients } from '../../src/mailings/recipients.js';
 import { mailingInput } from './mailing-service.js';
 
 const ATTEMPTS_SHOWN = 5;
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
-  const { Client, Message, MailingClient, Attempt } = ctx.db.models;
+  const { Message, Attempt } = ctx.db.models;
+  const recipients = mailingRecipients(ctx.db.sequelize);
   return {
     editable: () => ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
     entity: 'mailing',
@@ -18,19 +20,24 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
     update: async (actor, id, params) => (await ctx.mailings.update(actor, id, mailingInput(params))).toJSON(),
     delete: (actor, id) => ctx.mailings.remove(actor, id),
     async extend(rows, detail) {
-      const ids = rows.map((row) => Number(row.id));
-      const links = await MailingClient.findAll({ where: { mailingId: { [Op.in]: ids } }, order: [['clientId', 'ASC']] });
-      for (const row of rows) row.clientIds = links.filter((link) => link.mailingId === row.id).map((link) => link.clientId);
-      if (!detail) return;
+      // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
+      if (!detail) {
+        const counts = await recipients.counts(rows.map((row) => Number(row.id)));
+        for (const row of rows) row.recipientsCount = counts.get(Number(row.id)) ?? 0;
+        return;
+      }
       // the detail (show page) is only built for a mailing the scope already allowed
       for (const row of rows) {
-        const [message, clients, attempts] = await Promise.all([
+        const [message, ids, preview, attempts] = await Promise.all([
           Message.findByPk(Number(row.messageId), { attributes: ['subject'] }),
-          Client.findAll({ where: { id: { [Op.in]: row.clientIds as number[] } }, attributes: ['email', 'fullName'], order: [['email', 'ASC']] }),
+          recipients.ids(Number(row.id)),
+          recipients.preview(Number(row.id)),
           Attempt.findAll({ where: { mailingId: Number(row.id) }, order: [['attemptedAt', 'DESC']], limit: ATTEMPTS_SHOWN }),
         ]);
+        row.clientIds = ids.join(',');
+        row.recipientsCount = preview.count;
         row.messageSubject = message?.subject ?? '';
-        row.recipients = clients.map((client) => (client.fullName ? `${client.fullName} <${client.email}>` : client.email)).join(', ');
+        row.recipients = describeRecipients(preview);
         row.latestAttempts = attempts
           .map((a) => `${a.attemptedAt.toISOString()} ${a.status} (${a.trigger}): ${a.sentCount}/${a.recipientsCount} sent, ${a.failedCount} failed${a.serverResponse ? ` — ${a.serverResponse}` : ''}`)
           .join('\n');

@@ -18,7 +18,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
     options: {
       id: 'mailings',
       navigation: { name: 'Mailings', icon: 'Mail' },
-      listProperties: ['id', 'messageId', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
+      listProperties: ['id', 'messageId', 'recipientsCount', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
       filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
       editProperties: ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
       showProperties: [
@@ -29,15 +29,17 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         ...ownerProperty,
         ownerId: { ...ownerProperty.ownerId, isVisible: { list: false, filter: true, show: true, edit: false } },
         messageId: { type: 'reference', reference: 'messages', isRequired: true, position: 1 },
+        // NOT a reference: AdminJS would populate it record by record (quadratic in the number of ids); our picker
+        // reads and writes it as one value, "12,15,20"
         clientIds: {
-          type: 'reference',
-          reference: 'clients',
-          isArray: true,
+          type: 'string',
           isRequired: true,
           position: 2,
           components: { edit: Components.ClientPicker },
+          custom: { reference: 'clients' },
           isVisible: { list: false, filter: false, show: false, edit: true },
         },
+        recipientsCount: { type: 'number', isSortable: false, isVisible: { list: true, filter: false, show: false, edit: false } },
         startAt: { type: 'datetime', isRequired: true, position: 3 },
         endAt: { type: 'datetime', isRequired: true, position: 4 },
         periodicity: { isRequired: true, position: 5, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },

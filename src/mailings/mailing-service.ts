@@ -8,6 +8,7 @@ import { mailingDateProblem, PERIODICITIES, type Mailing, type Models, type Peri
 import type { MailingPlanner } from '../scheduling/planner.js';
 import { MAX_INTEGER_ID } from '../models/limits.js';
 import { cancelRuns } from '../sending/cancel-runs.js';
+import { mailingRecipients } from './recipients.js';
 
 export interface MailingInput {
   messageId: number;
@@ -93,7 +94,8 @@ function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingI
 
 export function createMailingService(deps: MailingServiceDeps): MailingService {
   const { models, planner } = deps;
-  const { Mailing, Message, Client, MailingClient, sequelize } = models;
+  const { Mailing, Message, sequelize } = models;
+  const recipients = mailingRecipients(sequelize);
 
   /** The mailing if the actor may see it; a guessed id of someone else's mailing is "not found". */
   async function load(actor: Actor, id: number, transaction?: Transaction): Promise<Mailing> {
@@ -111,23 +113,11 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
     const fields: Fields = {};
     const message = await Message.findOne({ where: { id: input.messageId, ownerId }, transaction });
     if (!message) fields.messageId = 'The chosen message was not found';
-    const found = await Client.count({ where: { id: { [Op.in]: input.clientIds }, ownerId }, transaction });
+    // one query for any number of ids (validate() made them unique): existence and ownership together
+    const found = await recipients.countOwned(ownerId, input.clientIds, transaction);
     if (found !== input.clientIds.length) fields.clientIds = 'A chosen client was not found';
     const problems = Object.values(fields);
     if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
-  }
-
-  async function setClients(mailingId: number, clientIds: number[], transaction: Transaction): Promise<void> {
-    await MailingClient.destroy({ where: { mailingId, clientId: { [Op.notIn]: clientIds } }, transaction });
-    await MailingClient.bulkCreate(
-      clientIds.map((clientId) => ({ mailingId, clientId })),
-      { ignoreDuplicates: true, transaction },
-    );
-  }
-
-  async function clientIdsOf(mailingId: number, transaction: Transaction): Promise<number[]> {
-    const links = await MailingClient.findAll({ where: { mailingId }, transaction, attributes: ['clientId'] });
-    return links.map((link) => link.clientId).sort((a, b) => a - b);
   }
 
   async function replanOwnerMailings(userId: number): Promise<void> {
@@ -146,7 +136,7 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
           { ownerId: actor.id, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created' },
           { transaction },
         );
-        await setClients(created.id, valid.clientIds, transaction);
+        await recipients.add(created.id, valid.clientIds, transaction);
         return created;
       });
       dataChanged('mailing');
@@ -160,7 +150,7 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         assertCan(actor, 'edit', 'mailings', current);
         const before = {
           messageId: current.messageId,
-          clientIds: await clientIdsOf(current.id, transaction),
+          clientIds: await recipients.ids(current.id, transaction),
           startAt: current.startAt,
           endAt: current.endAt,
           periodicity: current.periodicity,
@@ -176,7 +166,7 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
           { messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, nextRunAt: scheduleChanged ? null : current.nextRunAt },
           { transaction },
         );
-        if (!sameClients) await setClients(current.id, valid.clientIds, transaction);
+        if (!sameClients) await recipients.replace(current.id, valid.clientIds, transaction);
         return { mailing: current, changed: scheduleChanged || !sameClients || valid.messageId !== before.messageId };
       });
       dataChanged('mailing');

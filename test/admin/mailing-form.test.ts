@@ -84,6 +84,72 @@ describe('the mailing form', () => {
     expect(smtp.messages).to.have.length(0);
   });
 
+  it("when the picker sends the chosen clients as one field '12,15', then the mailing gets exactly those clients", async () => {
+    const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},${second.id}` }));
+
+    expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
+    const links = await db().models.MailingClient.findAll({ where: { mailingId: Number(response.body.record.params.id) } });
+    expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
+  });
+
+  it("when the one clientIds field is a JSON array '[12,15]', then the mailing gets exactly those clients", async () => {
+    const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
+
+    const response = await user.post(NEW, valid({ clientIds: JSON.stringify([world.owned.user.client, second.id]) }));
+
+    expect(response.body.notice.type, JSON.stringify(response.body.record?.errors)).to.equal('success');
+    const links = await db().models.MailingClient.findAll({ where: { mailingId: Number(response.body.record.params.id) } });
+    expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([world.owned.user.client, second.id].sort((a, b) => a - b));
+  });
+
+  it('when the one clientIds field names ids beyond any client (99999999999, 1e20), then the field says not found and nothing is saved', async () => {
+    const before = await db().models.Mailing.count();
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},99999999999,100000000000000000000` }));
+
+    expect(response.status).to.equal(200);
+    expect(response.body.record.errors.clientIds.message).to.equal('A chosen client was not found');
+    expect(await db().models.Mailing.count()).to.equal(before);
+  });
+
+  it('when the one clientIds field holds something that is not an id, then the field says so and nothing is saved', async () => {
+    const before = await db().models.Mailing.count();
+
+    const response = await user.post(NEW, valid({ clientIds: `${world.owned.user.client},12abc` }));
+
+    expect(response.body.record.errors.clientIds.message).to.equal('A chosen client is not valid');
+    expect(await db().models.Mailing.count()).to.equal(before);
+  });
+
+  it('when the mailings list is opened, then each row carries its number of recipients and no id array', async () => {
+    const response = await user.get('/admin/api/resources/mailings/actions/list');
+
+    const row = response.body.records.find((record: { id: string }) => Number(record.id) === world.owned.user.mailing);
+    expect(row.params.recipientsCount).to.equal(1);
+    expect(Object.keys(row.params).filter((key) => key.startsWith('clientIds'))).to.deep.equal([]);
+  });
+
+  it("when the picker asks for a mailing's recipients, then its owner and a manager get them named, another user and a content manager nothing", async () => {
+    const url = `/admin/api/resources/mailings/records/${world.owned.user.mailing}/recipients`;
+    const client = await db().models.Client.findByPk(world.owned.user.client);
+    const answers = {
+      owner: await user.get(url),
+      manager: await (await loggedIn(app.url, 'manager@example.test')).get(url),
+      other: await (await loggedIn(app.url, 'user2@example.test')).get(url),
+      content: await (await loggedIn(app.url, 'content@example.test')).get(url),
+    };
+
+    expect(answers.owner.body.recipients).to.deep.equal([{ id: client!.id, label: client!.fullName ? `${client!.fullName} <${client!.email}>` : client!.email }]);
+    expect(answers.manager.body.recipients).to.have.length(1);
+    for (const answer of [answers.other, answers.content]) {
+      expect(answer.body.record.baseError.type, answer.text.slice(0, 200)).to.equal('NotFoundError');
+      expect(answer.body?.recipients).to.equal(undefined);
+      expect(answer.text).not.to.contain(client!.email);
+    }
+  });
+
   it('when a mailing is saved with its window open, then it is sent at once to every client', async () => {
     const second = await db().models.Client.create({ ownerId: world.users.user.id, email: 'second@example.test' });
     const message = await db().models.Message.findByPk(world.owned.user.message);
@@ -106,7 +172,8 @@ describe('the mailing form', () => {
     const client = await db().models.Client.findByPk(world.owned.user.client);
     expect(params.messageSubject).to.equal(message!.subject);
     expect(params.recipients).to.contain(client!.email);
-    expect(params['clientIds.0']).to.equal(world.owned.user.client);
+    expect(params.clientIds).to.equal(String(world.owned.user.client)); // one value, not clientIds.0, clientIds.1, …
+    expect(params.recipients).to.match(/^1 client: /);
     expect(params.status).to.equal('created');
     expect(params.latestAttempts).to.contain('success').and.contain('250 2.0.0 OK');
     expect(params).to.have.property('nextRunAt');

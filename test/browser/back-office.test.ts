@@ -112,7 +112,12 @@ describe('the back office in a browser', function () {
     await dates.nth(1).press('Escape');
     await pick(page, combos.last(), 'weekly');
     await screenshot(page, 'back-office-3-mailing-form');
+    const posted = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/mailings/actions/new'));
     await save(page);
+    // the picker sends the chosen clients as ONE field, not one field per client
+    const form = (await posted).postData() ?? '';
+    expect(form).to.contain('name="clientIds"');
+    expect(form).not.to.contain('name="clientIds.');
 
     const mailing = await eventually(() => Mailing.findOne({ where: { ownerId: user.id } }), 'the mailing');
     expect(mailing.messageId).to.equal(message.id);
@@ -126,6 +131,10 @@ describe('the back office in a browser', function () {
     await page.goto(`${app.url}/admin/resources/mailings/records/${mailing.id}/show`);
     await page.getByText('bob@example.test').first().waitFor();
     await screenshot(page, 'back-office-4-mailing-show');
+    // the edit form names the chosen clients (from one answer of the mailing's recipients action)
+    await page.goto(`${app.url}/admin/resources/mailings/records/${mailing.id}/edit`);
+    await page.locator('.client-picker-chip', { hasText: 'Bob Browser <bob@example.test>' }).waitFor();
+    await screenshot(page, 'back-office-4b-mailing-edit');
 
     const manager = await login('ui-manager@example.test');
     await manager.goto(`${app.url}/admin/resources/mailings`);
