@@ -73,7 +73,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await instance.ready;
       agenda = instance;
       return instance;
-    })();
+    })().catch((error: unknown) => {
+      // a failed connect is tried afresh by the next caller rather than remembered for good
+      connecting = undefined;
+      throw error;
+    });
     return connecting;
   }
 
