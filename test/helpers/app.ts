@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import { createApp, type AppOptions } from '../../src/app.js';
 import type { MailService } from '../../src/mail/index.js';
 import { testTransport } from './mailing-fixtures.js';
+import type { SmtpTimeouts } from '../../src/mail/smtp-transport.js';
 import { testMailingServices } from './mailing-services.js';
 import type { SmtpTestServer } from './smtp-test-server.js';
 
@@ -23,6 +24,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   db: Database;
+  /** The transport's timeouts; the fast test ones by default (a test of long runs on a busy machine wants real ones). */
+  smtpTimeouts?: Partial<SmtpTimeouts>;
   /** Mail goes to this server; without it, to a closed port (sends fail fast, nothing else is affected). */
   smtp?: SmtpTestServer;
   /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. */
@@ -46,7 +49,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = testConfig(options.smtp ? { SMTP_URL: options.smtp.url, ...options.env } : options.env);
-  const transport = testTransport(config.smtpUrl!);
+  const transport = testTransport(config.smtpUrl!, undefined, options.smtpTimeouts);
   const mail: MailService = { transport, close: () => transport.close() };
   const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
   const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };

@@ -1,6 +1,6 @@
 // Builders for the sending and scheduling tests: a mailing with n clients, and an engine on the SMTP test server.
 import type { Database } from '../../src/db/database.js';
-import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
+import { createSmtpTransport, type SmtpTimeouts } from '../../src/mail/smtp-transport.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import type { Mailing, User } from '../../src/models/index.js';
 import type { Periodicity } from '../../src/models/mailing.js';
@@ -13,8 +13,8 @@ export const TEST_FROM = 'Mailing Service <no-reply@mailing.test>';
 export const FAST_TIMEOUTS = { connectionMs: 500, greetingMs: 300, socketMs: 400, sendMs: 3000 };
 export const FAST_RETRY = { maxTries: 3, delayMs: () => 20 };
 
-export function testTransport(url: string, maxConnections = 3): MailTransport {
-  return createSmtpTransport({ url, from: TEST_FROM, pool: { maxConnections, maxMessages: 100 }, timeouts: FAST_TIMEOUTS, logger: () => undefined });
+export function testTransport(url: string, maxConnections = 3, timeouts: Partial<SmtpTimeouts> = FAST_TIMEOUTS): MailTransport {
+  return createSmtpTransport({ url, from: TEST_FROM, pool: { maxConnections, maxMessages: 100 }, timeouts, logger: () => undefined });
 }
 
 export function testEngine(db: Database, transport: MailTransport, overrides: Partial<EngineDeps> = {}): EngineDeps {
