@@ -2,7 +2,7 @@
 // engine doing the validation and scheduling; managers list, show, disable and enable.
 import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
-import { PERIODICITIES } from '../../src/models/mailing.js';
+import { MAILING_STATUSES, PERIODICITIES } from '../../src/models/mailing.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerProperty } from '../features/owner.js';
@@ -41,7 +41,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         startAt: { type: 'datetime', isRequired: true, position: 3 },
         endAt: { type: 'datetime', isRequired: true, position: 4 },
         periodicity: { isRequired: true, position: 5, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
-        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: ['created', 'running', 'completed'].map((s) => ({ value: s, label: s })) },
+        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
         disabledById: { ...readOnly, reference: 'users' },
         messageSubject: { ...readOnly, type: 'string' },
         recipients: { ...readOnly, type: 'textarea' },
