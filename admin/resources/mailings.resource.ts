@@ -7,7 +7,7 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerProperty } from '../features/owner.js';
 import { Components } from '../components/index.js';
-import { mailingBehaviour } from './mailing.behaviour.js';
+import { MAILING_FIELDS, mailingBehaviour } from './mailing.behaviour.js';
 import { mailingActions } from './mailing.actions.js';
 
 const readOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
@@ -20,7 +20,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       navigation: { name: 'Mailings', icon: 'Mail' },
       listProperties: ['id', 'messageId', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
       filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
-      editProperties: ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
+      editProperties: MAILING_FIELDS,
       showProperties: [
         'id', 'ownerId', 'messageId', 'messageSubject', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
         'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts',

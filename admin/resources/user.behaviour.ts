@@ -13,6 +13,11 @@ async function withHash(params: Params, required: boolean, email: () => Promise<
 
 const given = (params: Params): string | undefined => (typeof params.email === 'string' ? params.email : undefined);
 
+/** The fields a user form shows and the only ones a write accepts: a superuser's, or a person's own. */
+export function userFields(isSuperuser: boolean | undefined): string[] {
+  return isSuperuser ? ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'password'];
+}
+
 function dates(params: Params): Params {
   const result = { ...params };
   if ('verifiedAt' in result) result.verifiedAt = result.verifiedAt ? new Date(String(result.verifiedAt)) : null;
@@ -25,7 +30,7 @@ export function userBehaviour(ctx: ServiceContext): ResourceBehaviour {
   return {
     hidden: ['passwordHash'],
     entity: 'user',
-    editable: (actor) => (actor.isSuperuser ? ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'password']),
+    editable: (actor) => userFields(actor.isSuperuser),
     create: async (_actor, params) => {
       const values = dates(await withHash(params, true, async () => given(params) ?? ''));
       const user = await User.create(values as never);
