@@ -11,6 +11,8 @@ import { BlogImageProvider } from './blog-image.provider.js';
 import { blogImageCheckFeature, IMAGE_EXTENSIONS, IMAGE_MIME_TYPES, MAX_IMAGE_BYTES } from './blog-image.validation.js';
 
 const FILE_PROPERTY = 'imageFile';
+// the form; a write accepts these fields but the file, which the upload feature handles
+const FORM = ['title', 'content', FILE_PROPERTY, 'publishedAt'];
 
 export function uploadsFolder(ctx: ServiceContext): string {
   return path.join(ctx.config.dataDir, 'uploads');
@@ -20,7 +22,7 @@ export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.BlogPost, 'blog_posts', {
       // `image` is written only by the upload feature's own hook (an upload of this post), never from a form
-      editable: () => ['title', 'content', 'publishedAt'],
+      editable: () => FORM.filter((field) => field !== FILE_PROPERTY),
       internalEditable: ['image'],
       onCreate: (actor) => ({ authorId: actor.id }),
       entity: 'blogPost',
@@ -32,7 +34,7 @@ export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
       sort: { sortBy: 'id', direction: 'desc' },
       listProperties: ['id', 'title', 'publishedAt', 'viewsCount', FILE_PROPERTY],
       filterProperties: ['title', 'publishedAt'],
-      editProperties: ['title', 'content', FILE_PROPERTY, 'publishedAt'],
+      editProperties: FORM,
       showProperties: ['id', 'title', 'content', FILE_PROPERTY, 'image', 'publishedAt', 'viewsCount', 'authorId', 'createdAt'],
       properties: {
         content: { type: 'richtext' },

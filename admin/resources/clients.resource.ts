@@ -5,10 +5,13 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerFromSession, ownerProperty } from '../features/owner.js';
 
+// the fields a form shows and the only ones a write accepts
+const EDITABLE = ['email', 'fullName', 'comment'];
+
 export function clientsResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.Client, 'clients', {
-      editable: () => ['email', 'fullName', 'comment'],
+      editable: () => EDITABLE,
       onCreate: ownerFromSession,
       entity: 'client',
     }),
@@ -18,7 +21,7 @@ export function clientsResource(ctx: ServiceContext): ResourceWithOptions {
       titleProperty: 'email',
       listProperties: ['id', 'email', 'fullName', 'createdAt'],
       filterProperties: ['email', 'fullName', 'createdAt'],
-      editProperties: ['email', 'fullName', 'comment'],
+      editProperties: EDITABLE,
       showProperties: ['id', 'email', 'fullName', 'comment', 'ownerId', 'createdAt', 'updatedAt'],
       properties: { ...ownerProperty, comment: { type: 'textarea' } },
     },

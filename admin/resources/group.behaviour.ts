@@ -20,6 +20,9 @@ function permissionsOf(params: Params): string[] | undefined {
   return permissions;
 }
 
+/** The fields a group form shows and the only ones a write accepts. */
+export const GROUP_FIELDS = ['name', 'permissions', 'memberIds'];
+
 export function groupBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { Group, UserGroup, sequelize } = ctx.db.models;
 
@@ -40,7 +43,7 @@ export function groupBehaviour(ctx: ServiceContext): ResourceBehaviour {
   }
 
   return {
-    editable: () => ['name', 'permissions', 'memberIds'],
+    editable: () => GROUP_FIELDS,
     create: (_actor, params) => save(undefined, params),
     update: (_actor, id, params) => save(id, params),
     async extend(rows) {

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../src/context.js';
 import { ALL_PERMISSIONS } from '../../src/access/permissions.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
-import { groupBehaviour } from './group.behaviour.js';
+import { GROUP_FIELDS, groupBehaviour } from './group.behaviour.js';
 
 export function groupsResource(ctx: ServiceContext): ResourceWithOptions {
   return {
@@ -15,7 +15,7 @@ export function groupsResource(ctx: ServiceContext): ResourceWithOptions {
       titleProperty: 'name',
       listProperties: ['id', 'name', 'permissions'],
       filterProperties: ['name'],
-      editProperties: ['name', 'permissions', 'memberIds'],
+      editProperties: GROUP_FIELDS,
       showProperties: ['id', 'name', 'permissions', 'memberIds', 'createdAt'],
       properties: {
         permissions: { type: 'string', isArray: true, availableValues: ALL_PERMISSIONS.map((p) => ({ value: p, label: p })) },

@@ -9,11 +9,14 @@ import { mailingInput } from './mailing-service.js';
 
 const ATTEMPTS_SHOWN = 5;
 
+/** The fields a mailing form shows and the only ones a write accepts. */
+export const MAILING_FIELDS = ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { Message, Attempt } = ctx.db.models;
   const recipients = mailingRecipients(ctx.db.sequelize);
   return {
-    editable: () => ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
+    editable: () => MAILING_FIELDS,
     entity: 'mailing',
     // a new mailing needs every field: missing ones are named by the engine's validation
     create: async (actor, params) => (await ctx.mailings.create(actor, { clientIds: [], ...mailingInput(params) } as MailingInput)).toJSON(),

@@ -2,12 +2,12 @@
 // engine doing the validation and scheduling; managers list, show, disable and enable.
 import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
-import { PERIODICITIES } from '../../src/models/mailing.js';
+import { MAILING_STATUSES, PERIODICITIES } from '../../src/models/mailing.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerProperty } from '../features/owner.js';
 import { Components } from '../components/index.js';
-import { mailingBehaviour } from './mailing.behaviour.js';
+import { MAILING_FIELDS, mailingBehaviour } from './mailing.behaviour.js';
 import { mailingActions } from './mailing.actions.js';
 
 const readOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
@@ -20,7 +20,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       navigation: { name: 'Mailings', icon: 'Mail' },
       listProperties: ['id', 'messageId', 'recipientsCount', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
       filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
-      editProperties: ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'],
+      editProperties: MAILING_FIELDS,
       showProperties: [
         'id', 'ownerId', 'messageId', 'messageSubject', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
         'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts',
@@ -43,7 +43,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         startAt: { type: 'datetime', isRequired: true, position: 3 },
         endAt: { type: 'datetime', isRequired: true, position: 4 },
         periodicity: { isRequired: true, position: 5, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
-        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: ['created', 'running', 'completed'].map((s) => ({ value: s, label: s })) },
+        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
         disabledById: { ...readOnly, reference: 'users' },
         messageSubject: { ...readOnly, type: 'string' },
         recipients: { ...readOnly, type: 'textarea' },

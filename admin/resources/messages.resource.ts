@@ -5,10 +5,13 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerFromSession, ownerProperty } from '../features/owner.js';
 
+// the fields a form shows and the only ones a write accepts
+const EDITABLE = ['subject', 'body'];
+
 export function messagesResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.Message, 'messages', {
-      editable: () => ['subject', 'body'],
+      editable: () => EDITABLE,
       // a body can be 1 MB: lists and pickers carry the subject only
       detailOnly: ['body'],
       onCreate: ownerFromSession,
@@ -20,7 +23,7 @@ export function messagesResource(ctx: ServiceContext): ResourceWithOptions {
       titleProperty: 'subject',
       listProperties: ['id', 'subject', 'createdAt'],
       filterProperties: ['subject', 'createdAt'],
-      editProperties: ['subject', 'body'],
+      editProperties: EDITABLE,
       showProperties: ['id', 'subject', 'body', 'ownerId', 'createdAt', 'updatedAt'],
       properties: { ...ownerProperty, body: { type: 'textarea' } },
     },

@@ -1,22 +1,21 @@
 // How users are written in the back office: passwords hashed, the hash never sent; only a superuser sets
 // e-mails, flags and verification; a person may change their own name and password.
 import type { ServiceContext } from '../../src/context.js';
-import { hashPassword } from '../../src/accounts/passwords.js';
-import { ValidationError } from '../../src/errors.js';
+import { hashNewPassword } from '../../src/accounts/passwords.js';
 import type { Params, ResourceBehaviour } from '../scoped-resource.js';
 
-const MIN_PASSWORD = 8;
-
-async function withHash(params: Params, required: boolean): Promise<Params> {
+// the password rule is the domain's (src/accounts), the one registration and reset use
+async function withHash(params: Params, required: boolean, email: () => Promise<string>): Promise<Params> {
   const { password, ...rest } = params;
-  if (password === undefined || password === null || password === '') {
-    if (required) throw new ValidationError('A new user needs a password.', { password: `Enter a password of at least ${MIN_PASSWORD} characters.` });
-    return rest;
-  }
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD) {
-    throw new ValidationError('The password is too short.', { password: `Enter a password of at least ${MIN_PASSWORD} characters.` });
-  }
-  return { ...rest, passwordHash: await hashPassword(password) };
+  if (!required && (password === undefined || password === null || password === '')) return rest;
+  return { ...rest, passwordHash: await hashNewPassword(password, await email()) };
+}
+
+const given = (params: Params): string | undefined => (typeof params.email === 'string' ? params.email : undefined);
+
+/** The fields a user form shows and the only ones a write accepts: a superuser's, or a person's own. */
+export function userFields(isSuperuser: boolean | undefined): string[] {
+  return isSuperuser ? ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'password'];
 }
 
 function dates(params: Params): Params {
@@ -31,14 +30,16 @@ export function userBehaviour(ctx: ServiceContext): ResourceBehaviour {
   return {
     hidden: ['passwordHash'],
     entity: 'user',
-    editable: (actor) => (actor.isSuperuser ? ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'password']),
+    editable: (actor) => userFields(actor.isSuperuser),
     create: async (_actor, params) => {
-      const values = dates(await withHash(params, true));
+      const values = dates(await withHash(params, true, async () => given(params) ?? ''));
       const user = await User.create(values as never);
       return user.toJSON() as Record<string, unknown>;
     },
     update: async (_actor, id, params) => {
-      const values = dates(await withHash(params, false));
+      // the new address when the superuser changes it together with the password, else the one on record
+      const email = async () => given(params) ?? (await User.findByPk(id, { attributes: ['email'] }))?.email ?? '';
+      const values = dates(await withHash(params, false, email));
       await User.update(values as never, { where: { id }, individualHooks: true });
       const user = await User.findByPk(id);
       return (user?.toJSON() ?? {}) as Record<string, unknown>;

@@ -3,12 +3,10 @@ import type { CurrentAdmin, ResourceOptions, ResourceWithOptions } from 'adminjs
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
-import { userBehaviour } from './user.behaviour.js';
+import { userBehaviour, userFields } from './user.behaviour.js';
 import { userActions } from './user.actions.js';
 import { endOtherSessionsOnPasswordChange, withoutPassword } from './user.hooks.js';
 
-const SUPERUSER_FIELDS = ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'];
-const SELF_FIELDS = ['fullName', 'password'];
 const shownOnly = { isVisible: { list: false, filter: false, show: true, edit: false } };
 
 export function usersResource(ctx: ServiceContext): ResourceWithOptions {
@@ -20,7 +18,7 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
       titleProperty: 'email',
       listProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'lastLoginAt'],
       filterProperties: ['email', 'fullName', 'isSuperuser', 'blockedAt', 'createdAt'],
-      editProperties: ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'],
+      editProperties: userFields(true),
       showProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt'],
       properties: {
         passwordHash: { isVisible: false },
@@ -32,7 +30,7 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
         ...userActions(ctx),
         new: { after: [withoutPassword] },
         // a person editing their own profile sees only what they may change (the server ignores the rest anyway)
-        edit: { after: [withoutPassword, endOtherSessionsOnPasswordChange(ctx)], layout: (currentAdmin?: CurrentAdmin) => (currentAdmin?.isSuperuser ? SUPERUSER_FIELDS : SELF_FIELDS) },
+        edit: { after: [withoutPassword, endOtherSessionsOnPasswordChange(ctx)], layout: (currentAdmin?: CurrentAdmin) => userFields(currentAdmin?.isSuperuser) },
       } as ResourceOptions['actions'],
     },
     features: [accessFeature('users')],

@@ -48,7 +48,7 @@ describe('changing a password in the back office', () => {
 
     const refused = await laptop.post(edit(user.id), { password: 'short' });
 
-    expect(refused.body.record.errors.password.message).to.contain('at least 8');
+    expect(refused.body.record.errors.password.message).to.contain('at least 10');
     expect((await phone.get(LIST)).body.records).to.be.an('array');
     expect(await sessionsOf(db(), user.id)).to.equal(2);
   });
