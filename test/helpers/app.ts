@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/database.js';
 import type { ServiceContext } from '../../src/context.js';
 import { silentLogger } from '../../src/log.js';
 import { createApp, type AppOptions } from '../../src/app.js';
+import type { PublicSite } from '../../public-site/index.js';
 import type { MailService } from '../../src/mail/index.js';
 import { testTransport } from './mailing-fixtures.js';
 import { testMailingServices } from './mailing-services.js';
@@ -18,6 +19,8 @@ import type { SmtpTestServer } from './smtp-test-server.js';
 export interface TestApp {
   url: string;
   ctx: ServiceContext;
+  /** The public site's cache, and idle() to wait for the account mails its pages send in the background. */
+  publicSite: PublicSite;
   stop(): Promise<void>;
 }
 
@@ -25,7 +28,8 @@ export interface TestAppOptions {
   db: Database;
   /** Mail goes to this server; without it, to a closed port (sends fail fast, nothing else is affected). */
   smtp?: SmtpTestServer;
-  /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. */
+  /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. APP_URL is the app's own
+   * address unless given here (the links in the account mails point to it). */
   env?: Record<string, string>;
   app?: AppOptions;
   /** Listen on this address too (e.g. the machine's non-loopback address, to be a client from elsewhere). */
@@ -45,25 +49,30 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const config = testConfig(options.smtp ? { SMTP_URL: options.smtp.url, ...options.env } : options.env);
+  // the port first, so that APP_URL can be the address the app really answers on
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const config = testConfig({ APP_URL: url, ...(options.smtp ? { SMTP_URL: options.smtp.url } : {}), ...options.env });
   const transport = testTransport(config.smtpUrl!);
   const mail: MailService = { transport, close: () => transport.close() };
   const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
   const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };
   const app = await createApp(ctx, options.app);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
   const extra = options.alsoListenOn === undefined ? undefined : http.createServer(app);
   if (extra) await new Promise<void>((resolve) => extra.listen(port, options.alsoListenOn, resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     ctx,
+    publicSite: app.publicSite,
     async stop() {
       for (const each of extra ? [server, extra] : [server]) {
         each.closeAllConnections();
         await new Promise<void>((resolve) => each.close(() => resolve()));
       }
+      await app.publicSite.close();
       await services.close();
       await mail.close();
       fs.rmSync(config.dataDir, { recursive: true, force: true });
