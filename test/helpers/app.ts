@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import { createApp, type AppOptions } from '../../src/app.js';
 import type { PublicSite } from '../../public-site/index.js';
 import type { MailService } from '../../src/mail/index.js';
+import type { MailCatcher } from '../../src/mail/mail-catcher.js';
 import { testTransport } from './mailing-fixtures.js';
 import { testMailingServices } from './mailing-services.js';
 import type { SmtpTestServer } from './smtp-test-server.js';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   db: Database;
   /** Mail goes to this server; without it, to a closed port (sends fail fast, nothing else is affected). */
   smtp?: SmtpTestServer;
+  /** Mail goes to this local catcher instead, and the site serves /dev/mailbox (the development set-up; its owner stops it). */
+  catcher?: MailCatcher;
   /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. APP_URL is the app's own
    * address unless given here (the links in the account mails point to it). */
   env?: Record<string, string>;
@@ -54,9 +57,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ APP_URL: url, ...(options.smtp ? { SMTP_URL: options.smtp.url } : {}), ...options.env });
+  const smtpUrl = options.catcher?.url ?? options.smtp?.url;
+  const config = testConfig({ APP_URL: url, ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.env });
   const transport = testTransport(config.smtpUrl!);
-  const mail: MailService = { transport, close: () => transport.close() };
+  const mail: MailService = { transport, catcher: options.catcher, close: () => transport.close() };
   const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
   const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };
   const app = await createApp(ctx, options.app);
