@@ -40,6 +40,10 @@ function unreadableForm(error: unknown): { status: number; title: string; messag
 
 export interface PublicSite {
   readonly cache: SiteCache;
+  /** Resolves once the account mails the pages sent in the background are out (or failed). */
+  idle(): Promise<void>;
+  /** Waits for those mails, then stops the cache listening to data changes. */
+  close(): Promise<void>;
 }
 
 export type PublicSiteContext = Pick<ServiceContext, 'config' | 'db' | 'log' | 'mail'>;
@@ -92,5 +96,12 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
     sendView(res, 'error', { title: 'Something went wrong', message: 'Something went wrong on our side. Please try again in a moment.' }, 500).catch(() => next(error));
   });
   app.use(site);
-  return { cache };
+  return {
+    cache,
+    idle: () => accounts.idle(),
+    async close() {
+      await accounts.idle();
+      cache.close();
+    },
+  };
 }

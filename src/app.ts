@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { ServiceContext } from './context.js';
 import { reportError } from './errors.js';
 import { mountAdmin, type AdminOptions } from '../admin/index.js';
-import { mountPublicSite, type PublicSiteOptions } from '../public-site/index.js';
+import { mountPublicSite, type PublicSite, type PublicSiteOptions } from '../public-site/index.js';
 import { createHealthCheck, publicHealth, type HealthOptions } from './health.js';
 import { isLoopbackRequest } from './loopback.js';
 
@@ -15,7 +15,12 @@ export interface AppOptions {
   health?: HealthOptions;
 }
 
-export async function createApp(ctx: ServiceContext, options: AppOptions = {}): Promise<Express> {
+export interface WebApp extends Express {
+  /** The public site's cache and background mails, to wait for at shutdown and in tests. */
+  readonly publicSite: PublicSite;
+}
+
+export async function createApp(ctx: ServiceContext, options: AppOptions = {}): Promise<WebApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -33,11 +38,11 @@ export async function createApp(ctx: ServiceContext, options: AppOptions = {}): 
   });
 
   await mountAdmin(app, ctx, options.admin);
-  await mountPublicSite(app, ctx, options.publicSite);
+  const publicSite = await mountPublicSite(app, ctx, options.publicSite);
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     reportError('web', error, ctx.log.error);
     if (!res.headersSent) res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
   });
-  return app;
+  return Object.assign(app, { publicSite });
 }

@@ -51,6 +51,9 @@ export interface AccountService {
   isResetTokenValid(token: string): Promise<boolean>;
   /** Sets the new password; throws ValidationError for a bad password, returns false for a bad link. */
   resetPassword(token: string, password: string, confirmation: string): Promise<boolean>;
+  /** Resolves once no call that sends an account mail (sign-up, new link, reset request) is running. The pages run
+   * some in the background, so the answer's timing tells nothing about the address; shutdown and tests wait here. */
+  idle(): Promise<void>;
 }
 
 function findByEmail(models: AccountServiceDeps['models'], email: string): Promise<User | null> {
@@ -78,7 +81,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     }
   }
 
-  return {
+  const service: Omit<AccountService, 'idle'> = {
     async register(input) {
       const email = normalizeEmail(input.email ?? '');
       const fullName = (input.fullName ?? '').trim();
@@ -169,6 +172,25 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         transaction.afterCommit(() => dataChanged('user'));
         return true;
       });
+    },
+  };
+
+  // the calls that send a mail, counted while they run
+  const running = new Set<Promise<unknown>>();
+  function tracked<T>(work: Promise<T>): Promise<T> {
+    running.add(work);
+    const forget = (): void => void running.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+  return {
+    ...service,
+    register: (input) => tracked(service.register(input)),
+    resendVerification: (email) => tracked(service.resendVerification(email)),
+    requestPasswordReset: (email) => tracked(service.requestPasswordReset(email)),
+    async idle() {
+      // a call started while waiting is waited for too
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
 }

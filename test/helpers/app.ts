@@ -10,7 +10,9 @@ import type { Database } from '../../src/db/database.js';
 import type { ServiceContext } from '../../src/context.js';
 import { silentLogger } from '../../src/log.js';
 import { createApp, type AppOptions } from '../../src/app.js';
+import type { PublicSite } from '../../public-site/index.js';
 import type { MailService } from '../../src/mail/index.js';
+import type { MailCatcher } from '../../src/mail/mail-catcher.js';
 import { testTransport } from './mailing-fixtures.js';
 import type { SmtpTimeouts } from '../../src/mail/smtp-transport.js';
 import { testMailingServices } from './mailing-services.js';
@@ -19,6 +21,8 @@ import type { SmtpTestServer } from './smtp-test-server.js';
 export interface TestApp {
   url: string;
   ctx: ServiceContext;
+  /** The public site's cache, and idle() to wait for the account mails its pages send in the background. */
+  publicSite: PublicSite;
   stop(): Promise<void>;
 }
 
@@ -28,7 +32,10 @@ export interface TestAppOptions {
   smtpTimeouts?: Partial<SmtpTimeouts>;
   /** Mail goes to this server; without it, to a closed port (sends fail fast, nothing else is affected). */
   smtp?: SmtpTestServer;
-  /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. */
+  /** Mail goes to this local catcher instead, and the site serves /dev/mailbox (the development set-up; its owner stops it). */
+  catcher?: MailCatcher;
+  /** Extra settings (environment variable names), e.g. { APP_TIMEZONE: 'Europe/Berlin' }. APP_URL is the app's own
+   * address unless given here (the links in the account mails point to it). */
   env?: Record<string, string>;
   app?: AppOptions;
   /** Listen on this address too (e.g. the machine's non-loopback address, to be a client from elsewhere). */
@@ -48,25 +55,31 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const config = testConfig(options.smtp ? { SMTP_URL: options.smtp.url, ...options.env } : options.env);
+  // the port first, so that APP_URL can be the address the app really answers on
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const smtpUrl = options.catcher?.url ?? options.smtp?.url;
+  const config = testConfig({ APP_URL: url, ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.env });
   const transport = testTransport(config.smtpUrl!, undefined, options.smtpTimeouts);
-  const mail: MailService = { transport, close: () => transport.close() };
+  const mail: MailService = { transport, catcher: options.catcher, close: () => transport.close() };
   const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
   const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };
   const app = await createApp(ctx, options.app);
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
   const extra = options.alsoListenOn === undefined ? undefined : http.createServer(app);
   if (extra) await new Promise<void>((resolve) => extra.listen(port, options.alsoListenOn, resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     ctx,
+    publicSite: app.publicSite,
     async stop() {
       for (const each of extra ? [server, extra] : [server]) {
         each.closeAllConnections();
         await new Promise<void>((resolve) => each.close(() => resolve()));
       }
+      await app.publicSite.close();
       await services.close();
       await mail.close();
       fs.rmSync(config.dataDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ interface Knobs {
   leaseMs?: number;
   concurrency?: number;
   batchSize?: number;
+  flushEvery?: number;
 }
 
 const knobs = JSON.parse(process.argv[2] ?? '{}') as Knobs;
@@ -30,6 +31,7 @@ const services = startMailingServices({
     heartbeatMs: Math.floor(leaseMs / 3),
     concurrency: knobs.concurrency ?? 3,
     batchSize: knobs.batchSize ?? 200,
+    ...(knobs.flushEvery === undefined ? {} : { flushEvery: knobs.flushEvery }),
     retry: { maxTries: 3, delayMs: () => 50 },
   },
   scheduler: { name: knobs.name, processEveryMs: 200, resumeEveryMs: 300, lockLifetimeMs: 3000 },

@@ -1,4 +1,5 @@
-// Sign-up, confirmation, resend and password reset over HTTP, with the e-mails going through a real SMTP server.
+// Sign-up, confirmation, resend and password reset over HTTP against the real app, with the e-mails going through a
+// real SMTP server.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
 import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
@@ -144,7 +145,7 @@ describe('accounts on the public site', function () {
       expect(second).to.not.equal(first);
       expect((await browser.get(first)).status, 'the first link').to.equal(400);
       expect((await browser.get(second)).status, 'the new link').to.equal(200);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await app.publicSite.idle();
       expect(smtp.messagesTo('nobody@example.test')).to.have.lengthOf(0);
     });
   });
@@ -171,7 +172,7 @@ describe('accounts on the public site', function () {
       expect(await verifyPassword(TEST_PASSWORD, existing.passwordHash)).to.equal(false);
 
       expect((await browser.get(link)).status, 'the used link').to.equal(400);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await app.publicSite.idle();
       expect(smtp.messagesTo('ghost@example.test')).to.have.lengthOf(0);
     });
   });
@@ -214,7 +215,7 @@ describe('accounts on the public site', function () {
 
       const reset = await browser.submit('/password/forgot', { email: 'blocked@example.test' });
       const resend = await browser.submit('/verify/resend', { email: 'blocked@example.test' });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await app.publicSite.idle();
 
       expect(reset.status).to.equal(200);
       expect(resend.status).to.equal(200);

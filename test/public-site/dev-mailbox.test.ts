@@ -1,22 +1,21 @@
-// The dev mailbox pages over a real mail catcher, served by a tiny Express app on an ephemeral port; only clients
-// on this machine get them.
+// The dev mailbox pages of the real app (createApp) over a real mail catcher, on an ephemeral port; only clients on
+// this machine get them.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import express from 'express';
 import nodemailer from 'nodemailer';
 import { createMailCatcher } from '../../src/mail/mail-catcher.js';
 import type { MailCatcher } from '../../src/mail/mail-catcher.js';
-import { createDevMailboxRouter } from '../../public-site/dev-mailbox.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestDatabase } from '../helpers/database.js';
 import { getFrom, nonLoopbackAddress } from '../helpers/local-addresses.js';
 
 describe('the dev mailbox pages', function () {
+  const db = useTestDatabase();
   let dir: string;
   let catcher: MailCatcher;
-  let http: Server;
+  let app: TestApp;
   let base: string;
 
   async function deliver(mail: { subject: string; text: string; html?: string }): Promise<string> {
@@ -34,16 +33,12 @@ describe('the dev mailbox pages', function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dev-mailbox-'));
     catcher = createMailCatcher({ port: 0, dir, logger: () => undefined });
     await catcher.start();
-    const app = express();
-    app.use('/dev/mailbox', createDevMailboxRouter(catcher));
-    await new Promise<void>((resolve) => {
-      http = app.listen(0, '127.0.0.1', () => resolve());
-    });
-    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/dev/mailbox`;
+    app = await startTestApp({ db: db(), catcher });
+    base = `${app.url}/dev/mailbox`;
   });
 
   afterEach(async function () {
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+    await app.stop();
     await catcher.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });
@@ -106,34 +101,23 @@ describe('the dev mailbox pages', function () {
 });
 
 describe('who may open the dev mailbox', function () {
+  const db = useTestDatabase();
   let dir: string;
   let catcher: MailCatcher;
-  const servers: Server[] = [];
+  let app: TestApp;
   let port: number;
-
-  function listen(app: express.Express, host: string, atPort: number): Promise<Server> {
-    return new Promise((resolve, reject) => {
-      const server = app.listen(atPort, host, () => resolve(server));
-      server.once('error', reject);
-      servers.push(server);
-    });
-  }
 
   before(async function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dev-mailbox-'));
     catcher = createMailCatcher({ port: 0, dir, logger: () => undefined });
     await catcher.start();
-    const app = express();
-    // as the real app: a proxy on loopback may tell the client's address in X-Forwarded-For
-    app.set('trust proxy', 'loopback');
-    app.use('/dev/mailbox', createDevMailboxRouter(catcher));
-    port = ((await listen(app, '127.0.0.1', 0)).address() as AddressInfo).port;
-    const other = nonLoopbackAddress();
-    if (other) await listen(app, other, port);
+    // the real app trusts a proxy on loopback, which may tell the client's address in X-Forwarded-For
+    app = await startTestApp({ db: db(), catcher, alsoListenOn: nonLoopbackAddress() });
+    port = Number(new URL(app.url).port);
   });
 
   after(async function () {
-    for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await app?.stop();
     await catcher.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });

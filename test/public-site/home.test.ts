@@ -168,7 +168,7 @@ describe('the home page', function () {
       await home();
       for (let page = 1; page <= 6; page++) expect((await fetch(`${app.url}/blog?page=${page}`)).status).to.equal(200);
 
-      expect(app.site.cache.size).to.equal(3);
+      expect(app.publicSite.cache.size).to.equal(3);
     });
   });
 });
