@@ -79,6 +79,8 @@ export async function main(): Promise<void> {
     log.info(`${signal} received: shutting down`);
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    // account mails (sign-up, reset) still being sent go out before the transport closes
+    await app.publicSite.close();
     await mailing.close();
     await mail.close();
     await db.close();
