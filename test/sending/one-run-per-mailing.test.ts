@@ -49,8 +49,12 @@ describe('one unfinished run per mailing', function () {
     return unfinished!.id;
   }
 
-  /** Every recipient got the mail, none two different mails; resends only inside the in-flight window. */
-  function expectEachRecipientOnce(emails: string[], window: number): void {
+  // the in-flight window of the killed process (the engine's defaults, which the CLI and the test worker use): the
+  // mails in flight on its 5 lanes plus one group of 200 results not yet written
+  const WINDOW = 5 + 200;
+
+  /** Every recipient got the mail, none two different mails, at most `window` recipients got it twice (0: each once). */
+  function expectAtLeastOnceOneMessageId(emails: string[], window: number): void {
     const { raw, distinct } = tally(emails, smtp.messages);
     const missing = [...raw].filter(([, n]) => n === 0).length;
     const resent = [...raw].filter(([, n]) => n > 1).length;
@@ -85,14 +89,14 @@ describe('one unfinished run per mailing', function () {
       const made = await attempts();
       expect(made).to.have.length(1);
       expect(made[0]).to.include({ status: 'success', recipients_count: 300, sent_count: 300 });
-      expectEachRecipientOnce(emails, 0);
+      expectAtLeastOnceOneMessageId(emails, 0);
       expect(smtp.messages).to.have.length(300);
     });
   });
 
   describe('a CLI killed mid-run', () => {
 
-    it('when `send --mailing ID` is killed and run again, then the same attempt is finished, no new one, each recipient has the mail once', async () => {
+    it('when `send --mailing ID` is killed and run again, then the same attempt is finished, no new one, each recipient has the mail at least once under one Message-ID, resends within the in-flight window', async () => {
       const { mailing, emails } = await mailingTo(db(), 2000);
       const attemptId = await killMidRun(['send', '--mailing', String(mailing.id)]);
 
@@ -102,10 +106,10 @@ describe('one unfinished run per mailing', function () {
       const made = await attempts();
       expect(made, 'no attempt opened beside the interrupted one').to.have.length(1);
       expect(made[0]).to.include({ id: attemptId, status: 'success', recipients_count: 2000, sent_count: 2000 });
-      expectEachRecipientOnce(emails, 100);
+      expectAtLeastOnceOneMessageId(emails, WINDOW);
     });
 
-    it('when plain `send` is killed and run again, then it resumes the unfinished run instead of saying "0 mailing(s) due"', async () => {
+    it('when plain `send` is killed and run again, then it resumes the unfinished run instead of saying "0 mailing(s) due", each recipient at least once under one Message-ID', async () => {
       const { emails } = await dueMailingTo(db(), 2000);
       const attemptId = await killMidRun(['send']);
 
@@ -116,7 +120,7 @@ describe('one unfinished run per mailing', function () {
       const made = await attempts();
       expect(made, 'no attempt opened beside the interrupted one').to.have.length(1);
       expect(made[0]).to.include({ id: attemptId, status: 'success', recipients_count: 2000, sent_count: 2000 });
-      expectEachRecipientOnce(emails, 100);
+      expectAtLeastOnceOneMessageId(emails, WINDOW);
     });
   });
 
@@ -135,7 +139,7 @@ describe('one unfinished run per mailing', function () {
       expect(made[0]).to.include({ id: attemptId, status: 'success', sent_count: 2000 });
       expect(worker.output(), "taken over without waiting for the lease").to.match(new RegExp(`attempt ${attemptId}: taken over from .*no longer runs`));
       expect(worker.output()).to.contain(`resumed attempt ${attemptId}`);
-      expectEachRecipientOnce(emails, 100);
+      expectAtLeastOnceOneMessageId(emails, WINDOW);
     });
   });
 
@@ -153,7 +157,7 @@ describe('one unfinished run per mailing', function () {
 
         expect(result.outcome).to.include({ kind: 'done', attemptId: manual.id, sent: 20 });
         expect(await attempts()).to.have.length(1);
-        expectEachRecipientOnce(emails, 0);
+        expectAtLeastOnceOneMessageId(emails, 0);
       } finally {
         await services.close();
         await transport.close();
