@@ -38,10 +38,19 @@ export function actionNotice(error: unknown): string | undefined {
   return error instanceof ConflictError ? error.message : undefined;
 }
 
+/** JSON in the shape of an AdminJS list answer, so its screens show the notice. */
+export interface NoticeBody {
+  notice: { message: string; type: 'error' };
+  records: [];
+}
+
+export function noticeBody(message: string): NoticeBody {
+  return { notice: { message, type: 'error' }, records: [] };
+}
+
 export interface BackOfficeAnswer {
   status: number;
-  /** JSON in the shape of an AdminJS list answer, so its screens show the notice. */
-  body: { notice: { message: string; type: 'error' }; records: [] };
+  body: NoticeBody;
 }
 
 /** The answer to an error that escaped AdminJS: its status and a notice; never the internals of an unexpected one. */
@@ -50,7 +59,7 @@ export function backOfficeAnswer(error: unknown): BackOfficeAnswer {
   const answer: ErrorAnswer = error instanceof AdminNotFoundError
     ? { status: 404, message: 'Nothing was found for these ids.', askerCanMend: true }
     : answerOf(error);
-  return { status: answer.status, body: { notice: { message: answer.message, type: 'error' }, records: [] } };
+  return { status: answer.status, body: noticeBody(answer.message) };
 }
 
 /** Sends an answer: JSON under the API, the message as text for a screen's address (paths below the back office's root). */
