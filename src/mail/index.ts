@@ -34,7 +34,7 @@ export async function startMail(
   let url: string | undefined = config.smtpUrl;
   if (url === undefined) {
     // config already refuses production without SMTP_URL; this is the second lock on that door
-    if (config.isProduction) throw new ConfigError('SMTP_URL', 'is required in production (the local mail catcher never runs there)');
+    if (config.isProduction) throw new ConfigError('SMTP_URL', 'is not set: the local mail catcher never runs in production');
     const own = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
     try {
       await own.start();
