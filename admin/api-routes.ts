@@ -1,9 +1,11 @@
 // Back-office requests AdminJS cannot answer sensibly: an unknown resource or action (AdminJS throws, i.e. a 500)
-// is a 404 with a message; a list query that asks for what a resource does not offer (BadQueryError) is a 400.
+// is a 404 with a message (a list query that asks for what a resource does not offer, a BadQueryError, is a 400:
+// admin/error-answers.ts answers it).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type AdminJS from 'adminjs';
 import type { ActionDecorator } from 'adminjs';
-import { BadQueryError } from './list-query.js';
+import { NotFoundError } from '../src/errors.js';
+import { backOfficeAnswer, sendBackOfficeAnswer } from './error-answers.js';
 
 type Kind = 'resource' | 'record' | 'bulk';
 
@@ -33,8 +35,7 @@ function fits(action: ActionDecorator, kind: Kind): boolean {
 }
 
 function notFound(req: Request, res: Response, message: string): void {
-  if (req.path.startsWith('/api/')) res.status(404).json({ notice: { message, type: 'error' }, records: [] });
-  else res.status(404).type('text/plain').send(message);
+  sendBackOfficeAnswer(req, res, backOfficeAnswer(new NotFoundError(message)));
 }
 
 /** For a logged-in person (others go on to AdminJS's login redirect): 404 for what does not exist. */
@@ -63,13 +64,4 @@ export function unknownRoutes(admin: AdminJS): RequestHandler {
     }
     next();
   };
-}
-
-/** A refused list query: HTTP 400 with the reason, in the shape of an AdminJS list answer. */
-export function badQueryHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (error instanceof BadQueryError) {
-    res.status(400).json({ notice: { message: error.message, type: 'error' }, records: [] });
-    return;
-  }
-  next(error);
 }

@@ -11,13 +11,15 @@ import { verifyPassword } from '../src/accounts/passwords.js';
 import { loadActor, loadActorProfile } from '../src/access/policy.js';
 import { toAdminUser, type AdminUser } from './current-admin.js';
 import { en } from './locale/en.js';
+import { LoginRefused } from '../src/errors.js';
 
 export const SESSION_COOKIE = 'mailing.sid';
 const SESSION_TTL_MS = 8 * 3600_000;
 // compared against when the e-mail is unknown, so both cases take the same (slow) time
 const DUMMY_HASH = '$2b$12$C6UzMDM.H6dfI/f/IKcEeO5R7yX0J3r6P1x4N6v7G1Yx1q0JtQk3a';
 
-export class LoginRefused extends Error {}
+// AdminJS shows a thrown error's message on its login page (HTTP 400): the typed refusal from src/errors.ts
+export { LoginRefused };
 
 declare module 'express-session' {
   interface SessionData {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import type { UploadedFile } from 'adminjs';
+import { OperationalError } from '../src/errors.js';
 
 export interface BodyLimits {
   /** The whole body, in bytes. */
@@ -26,10 +27,9 @@ export interface ParsedBody {
 }
 
 /** A body the back office will not read: the status to answer and a message a person can act on. */
-export class BodyRefused extends Error {
-  constructor(readonly status: 400 | 413 | 415, message: string) {
+export class BodyRefused extends OperationalError {
+  constructor(override readonly status: 400 | 413 | 415, message: string) {
     super(message);
-    this.name = 'BodyRefused';
   }
 }
 

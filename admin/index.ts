@@ -3,8 +3,8 @@
 import { ADMIN_BUNDLE_DIR } from './bundle-dir.js'; // first: AdminJS reads its bundle folder when imported
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import AdminJS, { NotFoundError as AdminNotFoundError } from 'adminjs';
+import express, { type Express } from 'express';
+import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
@@ -21,7 +21,8 @@ import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
-import { badQueryHandler, unknownRoutes } from './api-routes.js';
+import { unknownRoutes } from './api-routes.js';
+import { backOfficeErrorHandler } from './error-answers.js';
 import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -106,14 +107,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
     // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is
     { uploadDir: guard.uploadDir, maxFileSize: UPLOAD_LIMITS.maxFileBytes, maxFieldsSize: UPLOAD_LIMITS.maxFieldBytes, maxFields: UPLOAD_LIMITS.maxFields },
   );
-  // AdminJS throws (instead of answering) for a bulk action on ids that are not found, e.g. someone else's
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (error instanceof AdminNotFoundError) {
-      res.status(404).json({ notice: { message: 'Nothing was found for these ids.', type: 'error' }, records: [] });
-      return;
-    }
-    next(error);
-  });
-  router.use(badQueryHandler);
   app.use(admin.options.rootPath, router);
+  // whatever failed under the back office (in AdminJS or in the checks before it) is answered here, not by the public site
+  app.use(ADMIN_ROOT, backOfficeErrorHandler(ctx.log.error));
 }

@@ -3,14 +3,11 @@
 // what is allowed, before any SQL is built; secret columns are refused whatever a resource declares.
 import type { ResourceDecorator } from 'adminjs';
 import { MAX_INTEGER_ID } from '../src/models/limits.js';
+import { OperationalError } from '../src/errors.js';
 
 /** A list query the service will not run; the back office answers it with HTTP 400 and this message. */
-export class BadQueryError extends Error {
-  readonly status = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadQueryError';
-  }
+export class BadQueryError extends OperationalError {
+  override readonly status = 400;
 }
 
 export const MAX_PER_PAGE = 500;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { contentSecurityPolicy, xFrameOptions } from 'helmet';
 import { BodyRefused, hasBody, megabytes, readBody, type BodyLimits } from './form-body.js';
+import { noticeBody } from './error-answers.js';
 
 const MB = 1024 * 1024;
 
@@ -151,5 +152,5 @@ function refuse(req: Request, res: Response, options: RequestGuardOptions, statu
       .catch(() => res.status(status).type('text/plain').send(message));
     return;
   }
-  res.status(status).json({ notice: { message, type: 'error' } });
+  res.status(status).json(noticeBody(message));
 }

@@ -1,14 +1,14 @@
 // The Sequelize resource every back-office screen goes through: every read is ANDed with the policy's scope for
 // the logged-in user, and writes take only the fields a resource lists as editable (owner set from the session).
-import { BaseRecord, flat, ValidationError as AdminValidationError, ForbiddenError as AdminForbiddenError, NotFoundError as AdminNotFoundError, type ActionContext, type Filter } from 'adminjs';
+import { BaseRecord, flat, ForbiddenError as AdminForbiddenError, type ActionContext, type Filter } from 'adminjs';
 import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize';
 import { Op, literal, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
 import { scope, type Actor, type ResourceName } from '../src/access/policy.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../src/errors.js';
+import { NotFoundError } from '../src/errors.js';
 import { dataChanged, type ChangedEntity } from '../src/events.js';
 import { actorOf } from './current-admin.js';
 import { checkFilterPath, checkFilterValue, checkPaging, checkSort, isIdWithin, listRules, maxIdOf, type ListRules } from './list-query.js';
-import { duplicateOf } from '../src/models/unique-indexes.js';
+import { toAdminError } from './error-answers.js';
 
 export type Params = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -41,30 +41,6 @@ export interface ResourceBehaviour {
   virtualFilters?: Record<string, (value: string) => WhereOptions>;
   /** Fields set from the session on create (e.g. ownerId). */
   onCreate?: (actor: Actor) => Params;
-}
-
-/** Domain errors as AdminJS errors, so the screens show them (forms: next to the fields). */
-export function toAdminError(error: unknown): unknown {
-  if (error instanceof ValidationError) {
-    const fields = Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, { message }]));
-    return new AdminValidationError(fields, { message: error.message });
-  }
-  if (error instanceof ForbiddenError) return new AdminForbiddenError(error.message);
-  if (error instanceof NotFoundError) return new AdminNotFoundError(error.message, 'record');
-  if (error instanceof Error && error.name === 'SequelizeUniqueConstraintError') {
-    const duplicate = duplicateOf(error);
-    if (duplicate) return new AdminValidationError({ [duplicate.field]: { message: duplicate.message } }, { message: duplicate.message });
-    return new AdminValidationError({}, { message: 'A record with these values already exists (e.g. the same e-mail address).' });
-  }
-  if (error instanceof Error && error.name === 'SequelizeValidationError') {
-    const items = (error as Error & { errors?: Array<{ path?: string; message: string }> }).errors ?? [];
-    const fields = Object.fromEntries(items.filter((item) => item.path).map((item) => [item.path!, { message: item.message }]));
-    return new AdminValidationError(fields, { message: items.map((item) => item.message).join('; ') || error.message });
-  }
-  if (error instanceof Error && error.name === 'SequelizeForeignKeyConstraintError') {
-    return new AdminValidationError({}, { message: 'This record is still used elsewhere (e.g. a message by a mailing): remove that use first.' });
-  }
-  return error;
 }
 
 export class ScopedResource extends SequelizeResource {

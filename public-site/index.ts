@@ -1,9 +1,8 @@
 // The public site (landing page, blog, accounts): mounted by the app after the back office.
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import path from 'node:path';
 import type { ServiceContext } from '../src/context.js';
 import { projectRoot } from '../src/paths.js';
-import { reportError } from '../src/errors.js';
 import { installChangeHooks } from '../src/site/change-hooks.js';
 import { createAccountService } from '../src/accounts/account-service.js';
 import type { TokenPurpose } from '../src/models/account-token.js';
@@ -13,7 +12,7 @@ import { homePageRenderer, homeRouter } from './routes/home.js';
 import { blogRouter } from './routes/blog.js';
 import { accountsRouter } from './routes/accounts.js';
 import { sendNotFound } from './routes/not-found.js';
-import { sendView } from './render.js';
+import { siteErrorHandler } from './error-pages.js';
 import { createDevMailboxRouter } from './dev-mailbox.js';
 
 export interface PublicSiteOptions {
@@ -23,19 +22,6 @@ export interface PublicSiteOptions {
   /** bcrypt cost for new passwords (tests lower it). */
   passwordCost?: number;
   tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
-}
-
-/**
- * A form the body parser refused (too large, too many fields, malformed): its status and a page a visitor
- * understands. body-parser's errors carry a 4xx status and a type such as 'entity.too.large'.
- */
-function unreadableForm(error: unknown): { status: number; title: string; message: string } | null {
-  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || status < 400 || status >= 500 || typeof type !== 'string') return null;
-  if (status === 413) {
-    return { status, title: 'This form is too long', message: 'What you sent is longer than this form accepts. Go back, shorten what you typed and send it again.' };
-  }
-  return { status, title: 'This form could not be read', message: 'Your browser sent something we could not read. Go back, reload the page and send the form again.' };
 }
 
 export interface PublicSite {
@@ -83,18 +69,7 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
   site.use((_req, res, next) => {
     sendNotFound(res).catch(next);
   });
-  site.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const refused = unreadableForm(error);
-    if (refused && !res.headersSent) {
-      // the visitor's doing, not ours: no error in the log, the same page with what to do
-      if (refused.status === 413) res.set('Connection', 'close');
-      sendView(res, 'error', refused, refused.status).catch(next);
-      return;
-    }
-    reportError('public site', error, log.error);
-    if (res.headersSent) return next(error);
-    sendView(res, 'error', { title: 'Something went wrong', message: 'Something went wrong on our side. Please try again in a moment.' }, 500).catch(() => next(error));
-  });
+  site.use(siteErrorHandler(log.error));
   app.use(site);
   return {
     cache,

@@ -1,7 +1,7 @@
 // The Express application (no listening here, so tests can mount it on an ephemeral port).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ServiceContext } from './context.js';
-import { reportError } from './errors.js';
+import { reportError, UNEXPECTED_MESSAGE } from './errors.js';
 import { mountAdmin, type AdminOptions } from '../admin/index.js';
 import { mountPublicSite, type PublicSite, type PublicSiteOptions } from '../public-site/index.js';
 import { createHealthCheck, publicHealth, type HealthOptions } from './health.js';
@@ -40,9 +40,11 @@ export async function createApp(ctx: ServiceContext, options: AppOptions = {}): 
   await mountAdmin(app, ctx, options.admin);
   const publicSite = await mountPublicSite(app, ctx, options.publicSite);
 
+  // the last resort: the back office and the public site answer their own errors (admin/error-answers.ts,
+  // public-site/error-pages.ts); this only sees what failed while one of them was already answering
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     reportError('web', error, ctx.log.error);
-    if (!res.headersSent) res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
+    if (!res.headersSent) res.status(500).type('text/plain').send(UNEXPECTED_MESSAGE);
   });
   return Object.assign(app, { publicSite });
 }

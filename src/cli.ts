@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { getConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { isOperational, reportError } from './errors.js';
+import { isOperational, reportError, UsageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { startMail, type MailService } from './mail/index.js';
 import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
@@ -34,7 +34,8 @@ is set), repairs missing jobs, resumes runs a crashed process left. Any number o
 Stops cleanly on SIGINT/SIGTERM: runs in progress stop between two mails and stay resumable.`,
 };
 
-export class UsageError extends Error {}
+// the CLI's bad command lines: an operational error of its own (exit code 2), exported here for parseArgs' callers
+export { UsageError };
 
 interface Parsed {
   command: 'send' | 'worker' | 'help';

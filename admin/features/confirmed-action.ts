@@ -3,9 +3,8 @@
 import type { Action as AdminAction, ActionContext, ActionRequest, RecordActionResponse } from 'adminjs';
 type ActionOptions = Partial<AdminAction<RecordActionResponse>>;
 import { assertCan, type Action, type Actor, type ResourceName } from '../../src/access/policy.js';
-import { ConflictError } from '../../src/errors.js';
 import { actorOf } from '../current-admin.js';
-import { toAdminError } from '../scoped-resource.js';
+import { actionNotice, toAdminError } from '../error-answers.js';
 import { allowed, factsOf } from './access.feature.js';
 
 export interface ConfirmedAction {
@@ -42,9 +41,8 @@ export function confirmedAction(spec: ConfirmedAction): ActionOptions {
         await spec.run(actor!, id);
       } catch (error) {
         // "already sending" and the like: the record is fine, the action waits; a notice, not an error page
-        if (error instanceof ConflictError) {
-          return { record: record.toJSON(currentAdmin), notice: { message: error.message, type: 'error' } };
-        }
+        const notice = actionNotice(error);
+        if (notice !== undefined) return { record: record.toJSON(currentAdmin), notice: { message: notice, type: 'error' } };
         throw toAdminError(error);
       }
       const fresh = (await resource.findOne(String(id), context)) ?? record;

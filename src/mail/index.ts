@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { createMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { createSmtpTransport, redactSmtpUrl, type SmtpPoolSettings, type SmtpTimeouts } from './smtp-transport.js';
 import type { MailTransport } from './transport.js';
+import { ConfigError } from '../errors.js';
 
 /** What the rest of the service sends mail through; `catcher` is set only in development without SMTP_URL. */
 export interface MailService {
@@ -33,7 +34,7 @@ export async function startMail(
   let url: string | undefined = config.smtpUrl;
   if (url === undefined) {
     // config already refuses production without SMTP_URL; this is the second lock on that door
-    if (config.isProduction) throw new Error('The local mail catcher never runs in production: set SMTP_URL');
+    if (config.isProduction) throw new ConfigError('SMTP_URL', 'is not set: the local mail catcher never runs in production');
     const own = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
     try {
       await own.start();
