@@ -212,6 +212,12 @@ export const en = {
     },
   },
   messages: {
+    // the recipients and the latest runs on a mailing's page (written by the server, see mailing.behaviour.ts)
+    recipientsNone: 'No clients',
+    recipientsOne: '1 client: {{names}}',
+    recipientsAll: '{{count}} clients: {{names}}',
+    recipientsFirst: '{{count}} clients: {{names}} and {{more}} more',
+    attemptLine: '{{at}} {{status}} ({{trigger}}): {{sent}}/{{recipients}} sent, {{failed}} failed',
     successfullyBulkDeleted: 'Successfully removed {{count}} record',
     successfullyBulkDeleted_plural: 'Successfully removed {{count}} records',
     successfullyDeleted: 'Successfully deleted given record',

@@ -72,3 +72,24 @@ export function adminLocale(fallback: Language): () => Locale {
     },
   });
 }
+
+type Phrase = keyof typeof en.messages;
+
+/** A sentence the server writes into a record (not translated by the browser), in the request's language. */
+export function phrase(fallback: Language, key: Phrase, values: Record<string, string | number> = {}): string {
+  const language = requestLanguage.getStore() ?? fallback;
+  const template: string = translations[language].messages[key];
+  const locale = language === 'ru' ? 'ru-RU' : 'en-US';
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    return typeof value === 'number' ? value.toLocaleString(locale) : String(value ?? '');
+  });
+}
+
+/** An attempt's status and trigger as their labels in the request's language. */
+export function attemptLabels(fallback: Language, status: string, trigger: string): { status: string; trigger: string } {
+  const catalogue = translations[requestLanguage.getStore() ?? fallback];
+  const statuses: Record<string, string> = catalogue.resources.attempts.labels.status;
+  const triggers: Record<string, string> = catalogue.labels.trigger;
+  return { status: statuses[status] ?? status, trigger: triggers[trigger] ?? trigger };
+}

@@ -210,6 +210,11 @@ export const ru: Catalogue = {
     },
   },
   messages: {
+    recipientsNone: 'Нет клиентов',
+    recipientsOne: 'Клиентов: 1: {{names}}',
+    recipientsAll: 'Клиентов: {{count}}: {{names}}',
+    recipientsFirst: 'Клиентов: {{count}}: {{names}} и ещё {{more}}',
+    attemptLine: '{{at}} {{status}} ({{trigger}}): отправлено {{sent}} из {{recipients}}, ошибок: {{failed}}',
     successfullyBulkDeleted: 'Удалено записей: {{count}}',
     successfullyBulkDeleted_plural: 'Удалено записей: {{count}}',
     successfullyDeleted: 'Запись удалена',

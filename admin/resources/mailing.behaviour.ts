@@ -4,10 +4,21 @@
 import type { ServiceContext } from '../../src/context.js';
 import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
-import { describeRecipients, mailingRecipients } from '../../src/mailings/recipients.js';
+import { mailingRecipients, recipientLabel, type RecipientsPreview } from '../../src/mailings/recipients.js';
+import { attemptLabels, phrase } from '../locale/index.js';
+import type { Language } from '../../src/languages.js';
 import { mailingInput } from './mailing-service.js';
 
 const ATTEMPTS_SHOWN = 5;
+
+/** The show page's text: the first recipients, then how many more ("… and 9,980 more"), in the page's language. */
+function describeRecipients(fallback: Language, preview: RecipientsPreview): string {
+  const names = preview.first.map(recipientLabel).join(', ');
+  const more = preview.count - preview.first.length;
+  if (preview.count === 0) return phrase(fallback, 'recipientsNone');
+  if (preview.count === 1) return phrase(fallback, 'recipientsOne', { names });
+  return phrase(fallback, more > 0 ? 'recipientsFirst' : 'recipientsAll', { count: preview.count, names, more });
+}
 
 /** The fields a mailing form shows and the only ones a write accepts. */
 export const MAILING_FIELDS = ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'];
@@ -40,9 +51,15 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         row.clientIds = ids.join(',');
         row.recipientsCount = preview.count;
         row.messageSubject = message?.subject ?? '';
-        row.recipients = describeRecipients(preview);
+        row.recipients = describeRecipients(ctx.config.appLocale, preview);
         row.latestAttempts = attempts
-          .map((a) => `${a.attemptedAt.toISOString()} ${a.status} (${a.trigger}): ${a.sentCount}/${a.recipientsCount} sent, ${a.failedCount} failed${a.serverResponse ? ` — ${a.serverResponse}` : ''}`)
+          .map((a) => {
+            const labels = attemptLabels(ctx.config.appLocale, a.status, a.trigger);
+            const line = phrase(ctx.config.appLocale, 'attemptLine', {
+              at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
+            });
+            return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
+          })
           .join('\n');
       }
     },

@@ -24,15 +24,6 @@ export function recipientLabel(client: Pick<Recipient, 'email' | 'fullName'>): s
   return client.fullName ? `${client.fullName} <${client.email}>` : client.email;
 }
 
-/** The show page's text: the first recipients, then how many more ("… and 9,980 more"). */
-export function describeRecipients(preview: RecipientsPreview): string {
-  const named = preview.first.map(recipientLabel).join(', ');
-  const more = preview.count - preview.first.length;
-  const total = `${preview.count.toLocaleString('en-US')} client${preview.count === 1 ? '' : 's'}`;
-  if (preview.count === 0) return 'No clients';
-  return more > 0 ? `${total}: ${named} and ${more.toLocaleString('en-US')} more` : `${total}: ${named}`;
-}
-
 export function mailingRecipients(sequelize: Sequelize) {
   return {
     /** Recipients per mailing, for a list page: one grouped query; a mailing without any is 0. */

@@ -175,7 +175,7 @@ describe('the mailing form', () => {
     expect(params.clientIds).to.equal(String(world.owned.user.client)); // one value, not clientIds.0, clientIds.1, …
     expect(params.recipients).to.match(/^1 client: /);
     expect(params.status).to.equal('created');
-    expect(params.latestAttempts).to.contain('success').and.contain('250 2.0.0 OK');
+    expect(params.latestAttempts).to.contain('delivered').and.contain('250 2.0.0 OK');
     expect(params).to.have.property('nextRunAt');
   });
 
