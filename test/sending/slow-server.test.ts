@@ -7,15 +7,7 @@ import { createSmtpTransport, type SmtpTimeouts } from '../../src/mail/smtp-tran
 import type { MailTransport } from '../../src/mail/transport.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { mailingTo, testEngine, TEST_FROM } from '../helpers/mailing-fixtures.js';
-
-interface DeliveryRow {
-  email: string;
-  status: string;
-  tries: number;
-  response_code: number | null;
-  response: string | null;
-}
+import { deliveriesOf, mailingTo, testEngine, TEST_FROM, type DeliveryRow } from '../helpers/mailing-fixtures.js';
 
 const POOL_SIZE = 3;
 
@@ -53,11 +45,7 @@ describe('a slow or silent mail server', function () {
   }
 
   async function deliveries(attemptId: number): Promise<Map<string, DeliveryRow>> {
-    const rows = await db().sequelize.query<DeliveryRow>(
-      'SELECT email, status, tries, response_code, response FROM deliveries WHERE attempt_id = $1 ORDER BY id',
-      { bind: [attemptId], type: QueryTypes.SELECT },
-    );
-    return new Map(rows.map((row) => [row.email, row]));
+    return deliveriesOf(db(), attemptId);
   }
 
   async function serverResponse(attemptId: number): Promise<string> {
