@@ -1,7 +1,9 @@
 // Runs one run of a mailing: claim its Attempt, snapshot the recipients, send through the pool, record everything.
 //
-// Delivery semantics. A delivery goes pending → sending (marked per batch, before any SMTP call) → sent | failed
-// (written behind in small groups). Only the holder of the attempt's lease sends, so a delivery already `sent`
+// Delivery semantics. A delivery goes pending → sending (marked per batch, before any SMTP call) → sent | failed |
+// unknown (written behind in small groups). `unknown`: the whole message went out but the answer to the end of DATA
+// never came or was garbage, so the server may have kept it; it is not sent again (retries are only for failures
+// before the end of DATA). Only the holder of the attempt's lease sends, so a delivery already `sent`
 // is never sent again. A runner killed between the server's "250" and the write-behind leaves `sending` rows:
 // the next holder sends those again with the SAME Message-ID (derived from the delivery id), so this window is
 // at-least-once, the duplicate being recognisable by the receiver. We chose that over at-most-once (losing
