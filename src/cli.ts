@@ -132,8 +132,9 @@ function describe(result: Result): string {
   const { outcome } = result;
   switch (outcome.kind) {
     case 'done':
-      return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed of ${outcome.total}` +
-        (outcome.failed > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
+      return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed` +
+        `${outcome.unknown > 0 ? `, ${outcome.unknown} unknown (not resent)` : ''} of ${outcome.total}` +
+        (outcome.failed + outcome.unknown > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
     case 'cancelled':
       return `mailing ${result.mailingId ?? '(deleted)'}: cancelled, ${outcome.reason}; ${outcome.sent} sent before that, of ${outcome.total}`;
     case 'skipped':

@@ -27,6 +27,8 @@ export interface Config {
   /** Port of the local mail catcher (only used when smtpUrl is unset). */
   readonly mailCatcherPort: number;
   readonly mailFrom: string;
+  /** SMTP_TIMEOUTS: only the ones set there; the transport's defaults fill the rest. */
+  readonly smtpTimeouts: Readonly<SmtpTimeoutSettings>;
   readonly sessionSecret: string;
   /** Absolute folder where embedded services keep their files. */
   readonly dataDir: string;
@@ -41,6 +43,47 @@ export interface Config {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/** The SMTP timeouts in milliseconds, as the mail transport takes them (src/mail/smtp-transport.ts). */
+export interface SmtpTimeoutSettings {
+  connectionMs?: number;
+  greetingMs?: number;
+  socketMs?: number;
+  sendMs?: number;
+  dnsMs?: number;
+}
+
+const SMTP_TIMEOUT_KEYS: Record<string, keyof SmtpTimeoutSettings> = {
+  connection: 'connectionMs',
+  greeting: 'greetingMs',
+  socket: 'socketMs',
+  send: 'sendMs',
+  dns: 'dnsMs',
+};
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const MAX_SMTP_TIMEOUT_MS = 3_600_000;
+
+/** "connection=30s,greeting=5m,socket=5m": each name once, each a duration in ms, s or m (a bare number is ms). */
+function smtpTimeouts(env: Env, name: string): SmtpTimeoutSettings {
+  const raw = optional(env, name);
+  const settings: SmtpTimeoutSettings = {};
+  if (raw === undefined) return settings;
+  for (const part of raw.split(',')) {
+    const match = /^\s*([a-z]+)\s*=\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(part);
+    const key = match ? SMTP_TIMEOUT_KEYS[match[1]!.toLowerCase()] : undefined;
+    if (!match || !key) {
+      throw new ConfigError(
+        name,
+        `must be a list like "connection=30s,greeting=5m,socket=5m" (names: ${Object.keys(SMTP_TIMEOUT_KEYS).join(', ')}; units ms, s, m), got "${part.trim()}"`,
+      );
+    }
+    if (settings[key] !== undefined) throw new ConfigError(name, `names "${match[1]}" twice`);
+    const ms = Math.round(Number(match[2]) * DURATION_UNITS[(match[3] ?? 'ms').toLowerCase()]!);
+    if (ms < 100 || ms > MAX_SMTP_TIMEOUT_MS) throw new ConfigError(name, `"${part.trim()}" must be from 100ms to 60m`);
+    settings[key] = ms;
+  }
+  return settings;
+}
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
 const DEV_SEED_PASSWORD = 'demo12345';
@@ -149,6 +192,7 @@ export function loadConfig(env: Env): Config {
     smtpUrl,
     mailCatcherPort: integer(env, 'MAIL_CATCHER_PORT', 2525, 0, 65535),
     mailFrom: mailFrom(env, 'MAIL_FROM'),
+    smtpTimeouts: Object.freeze(smtpTimeouts(env, 'SMTP_TIMEOUTS')),
     sessionSecret,
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
     dataDirIsDefault: optional(env, 'DATA_DIR') === undefined,

@@ -54,6 +54,20 @@ describe('the configuration', () => {
     });
   });
 
+  it('when SMTP_TIMEOUTS lists timeouts in ms, s or m, then each is given in milliseconds and the unlisted ones are left to the transport', () => {
+    expect(loadConfig({}).smtpTimeouts).to.deep.equal({});
+    const config = loadConfig({ SMTP_TIMEOUTS: 'connection=30s, greeting=5m,socket=2.5m,send=900000,dns=500ms' });
+    expect(config.smtpTimeouts).to.deep.equal({ connectionMs: 30_000, greetingMs: 300_000, socketMs: 150_000, sendMs: 900_000, dnsMs: 500 });
+    expect(loadConfig({ SMTP_TIMEOUTS: 'greeting=45s' }).smtpTimeouts).to.deep.equal({ greetingMs: 45_000 });
+  });
+
+  it('when SMTP_TIMEOUTS names an unknown timeout, repeats one, or gives a bad or out-of-range duration, then it is refused by name', () => {
+    for (const bad of ['greting=5m', 'greeting=5m,greeting=1m', 'greeting=five', 'greeting=5h', 'socket=10ms', 'socket=61m', 'greeting']) {
+      const error = failure({ SMTP_TIMEOUTS: bad });
+      expect(error.message, bad).to.contain('SMTP_TIMEOUTS');
+    }
+  });
+
   it('when HOST names an IPv6 address (with or without brackets) or a host name, then it is kept as an address to listen on', () => {
     expect(loadConfig({ HOST: '::' }).host).to.equal('::');
     expect(loadConfig({ HOST: '[::1]' }).host).to.equal('::1');

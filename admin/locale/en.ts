@@ -199,7 +199,7 @@ export const en = {
     },
     deliveries: {
       labels: {
-        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)' },
+        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)', unknown: 'outcome unknown (not resent)' },
       },
     },
     users: {

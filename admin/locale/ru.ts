@@ -197,7 +197,7 @@ export const ru: Catalogue = {
     },
     deliveries: {
       labels: {
-        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)' },
+        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)', unknown: 'исход неизвестен (не отправлялось повторно)' },
       },
     },
     users: {

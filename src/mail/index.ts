@@ -26,7 +26,7 @@ export interface StartMailOptions {
 }
 
 export async function startMail(
-  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailCatcherPort' | 'dataDir' | 'isProduction'>,
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailCatcherPort' | 'dataDir' | 'isProduction'> & Partial<Pick<Config, 'smtpTimeouts'>>,
   log: Logger,
   options: StartMailOptions = {},
 ): Promise<MailService> {
@@ -49,7 +49,9 @@ export async function startMail(
   } else {
     log.info(`mail goes out through ${redactSmtpUrl(url)}`);
   }
-  const transport = createSmtpTransport({ url: url!, from: config.mailFrom, pool: options.pool, timeouts: options.timeouts, logger: log.warn });
+  // SMTP_TIMEOUTS, then what the caller sets (tests), over the transport's RFC 5321 defaults
+  const timeouts = { ...config.smtpTimeouts, ...options.timeouts };
+  const transport = createSmtpTransport({ url: url!, from: config.mailFrom, pool: options.pool, timeouts, logger: log.warn });
   return {
     transport,
     catcher,

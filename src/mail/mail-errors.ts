@@ -12,6 +12,11 @@ export interface MailSendErrorDetails {
   code?: string;
   /** The SMTP command that was answered (MAIL FROM, RCPT TO, DATA, CONN). */
   command?: string;
+  /**
+   * True when the whole message and the end of DATA had gone to the server and no verdict came back (a timeout, a
+   * lost connection, a garbled reply): the server may well have accepted it, so it must not be sent again.
+   */
+  unknownOutcome?: boolean;
   cause?: unknown;
 }
 
@@ -22,6 +27,7 @@ export class MailSendError extends OperationalError {
   readonly response?: string;
   readonly code?: string;
   readonly command?: string;
+  readonly unknownOutcome: boolean;
 
   constructor(message: string, details: MailSendErrorDetails) {
     super(message, { cause: details.cause });
@@ -30,6 +36,7 @@ export class MailSendError extends OperationalError {
     this.response = details.response;
     this.code = details.code;
     this.command = details.command;
+    this.unknownOutcome = details.unknownOutcome ?? false;
   }
 
   get permanent(): boolean {
@@ -102,8 +109,22 @@ function isTemporaryReply(code: number): boolean {
   return code < 500 || code === 503;
 }
 
-/** Turns whatever nodemailer (or the socket under it) threw into a MailSendError. Pure; never throws. */
-export function classifyMailError(error: unknown): MailSendError {
+export interface MailErrorContext {
+  /**
+   * The whole message had been handed to the connection when the send failed, so the end of DATA was sent (or
+   * about to be): nodemailer's error alone cannot tell, its timeouts and lost connections say command 'CONN'.
+   */
+  messageSent?: boolean;
+}
+
+/**
+ * Turns whatever nodemailer (or the socket under it) threw into a MailSendError. Pure; never throws.
+ *
+ * The one place that decides between "failed" and "unknown": a failure after the message was sent with no valid
+ * reply code (a socket timeout, a dropped connection, a garbled reply, our own deadline) is an unknown outcome;
+ * a 4xx/5xx answered to the end of DATA is a verdict like any other, and anything before it is a plain failure.
+ */
+export function classifyMailError(error: unknown, context: MailErrorContext = {}): MailSendError {
   if (error instanceof MailSendError) return error;
   const raw: RawMailError = typeof error === 'object' && error !== null ? (error as RawMailError) : { message: String(error) };
   // with one recipient per mail a refusal arrives as EENVELOPE; its details sit on the recipient's error
@@ -135,6 +156,10 @@ export function classifyMailError(error: unknown): MailSendError {
   }
 
   // nodemailer's own text only adds something when the server's reply is not already quoted
-  const message = `Mail not sent: ${description}${response === undefined ? ` (${original})` : ''}`;
-  return new MailSendError(message, { temporary, responseCode, response, code, command, cause: error });
+  const detail = `${description}${response === undefined ? ` (${original})` : ''}`;
+  if (context.messageSent === true && responseCode === undefined) {
+    const message = `Outcome unknown: the message was sent but the mail server gave no verdict on it (${detail}); it may have been accepted, so it is not sent again`;
+    return new MailSendError(message, { temporary, response, code, command, unknownOutcome: true, cause: error });
+  }
+  return new MailSendError(`Mail not sent: ${detail}`, { temporary, responseCode, response, code, command, cause: error });
 }

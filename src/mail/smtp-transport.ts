@@ -1,6 +1,6 @@
 // The SMTP MailTransport: a nodemailer connection pool with a deadline on every step, failures as MailSendError.
 import nodemailer from 'nodemailer';
-import type { SMTPPoolSentMessageInfo } from 'nodemailer';
+import type { SendMailOptions, SMTPPoolSentMessageInfo } from 'nodemailer';
 import { OperationalError } from '../errors.js';
 import { classifyMailError, MailSendError } from './mail-errors.js';
 import type { MailTransport, OutgoingMail, SentInfo } from './transport.js';
@@ -10,13 +10,15 @@ export interface SmtpTimeouts {
   connectionMs: number;
   /** Waiting for the server's 220 greeting once connected. */
   greetingMs: number;
-  /** Silence on an open connection while waiting for any reply. */
+  /** Silence on an open connection while waiting for any reply, the one to the end of DATA included. */
   socketMs: number;
   /**
    * One whole send, from the moment a connection slot is free: bounds a server that trickles its
    * replies slowly enough that socketMs never fires.
    */
   sendMs: number;
+  /** Resolving the server's host name (nodemailer caps it at connectionMs). */
+  dnsMs: number;
 }
 
 export interface SmtpPoolSettings {
@@ -43,11 +45,20 @@ export interface SmtpTransportOptions {
   logger?: (line: string) => void;
 }
 
+/**
+ * In the spirit of RFC 5321 §4.5.3.2, which lets a server take 5 minutes for its greeting and for MAIL/RCPT and
+ * 10 minutes for the end of DATA: a slow server that answers is a working server. Connecting gets 2 minutes (a
+ * TCP handshake that takes longer is not coming). nodemailer has one silence limit for every reply, so the end of
+ * DATA gets socketMs (5 minutes) too, not 10: a reply that never comes there is recorded as an unknown outcome and
+ * never resent, so waiting longer would only hold a connection. The whole send is bounded at 15 minutes (a new
+ * connection's 2 + 5 minutes, then the conversation).
+ */
 export const DEFAULT_SMTP_TIMEOUTS: Readonly<SmtpTimeouts> = Object.freeze({
-  connectionMs: 10_000,
-  greetingMs: 10_000,
-  socketMs: 30_000,
-  sendMs: 120_000,
+  connectionMs: 120_000,
+  greetingMs: 300_000,
+  socketMs: 300_000,
+  sendMs: 900_000,
+  dnsMs: 30_000,
 });
 
 export const DEFAULT_SMTP_POOL: Readonly<SmtpPoolSettings> = Object.freeze({
@@ -99,6 +110,13 @@ class Slots {
   }
 }
 
+/** Our own key on nodemailer's mail data (nodemailer copies the data's own string keys, and ignores unknown ones). */
+const SEND_PROGRESS = 'mailingServiceSendProgress';
+
+interface SendProgress {
+  messageSent: boolean;
+}
+
 function replyCodeOf(response: string): number | undefined {
   const match = /^([2-5]\d\d)[ -]/.exec(response);
   return match ? Number(match[1]) : undefined;
@@ -121,6 +139,25 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
+    dnsTimeout: timeouts.dnsMs,
+  });
+  // nodemailer's errors do not say whether the message had gone out (a timeout after the end of DATA says
+  // command 'CONN', like one before MAIL FROM): the 'end' of the message stream's last stage says when the
+  // connection has read the whole message, after which only the end-of-DATA marker and the reply remain. (Not a
+  // transform's flush: those stages fill up before the connection reads anything. And no extra stream per mail: the
+  // process function hands its input back, only listening to it. A DKIM option would add a stage after this one.)
+  transporter.use('stream', (mail, done) => {
+    const progress = (mail.data as { [SEND_PROGRESS]?: SendProgress })[SEND_PROGRESS];
+    // run again for each stream: a mail moved to another connection is streamed anew
+    if (progress) {
+      mail.message.processFunc((input) => {
+        input.once('end', () => {
+          progress.messageSent = true;
+        });
+        return input;
+      });
+    }
+    done();
   });
   // a connection that dies while idle is reported here, with no send to reject: an unhandled
   // 'error' event would take the whole process down
@@ -138,8 +175,10 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
 
   async function deliver(mail: OutgoingMail): Promise<SentInfo> {
     let info: SMTPPoolSentMessageInfo;
+    const progress: SendProgress = { messageSent: false };
     try {
       info = await transporter.sendMail({
+        [SEND_PROGRESS]: progress,
         from: mail.from ?? options.from,
         to: mail.to,
         subject: mail.subject,
@@ -147,9 +186,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
         html: mail.html,
         headers: mail.headers,
         signal: AbortSignal.timeout(timeouts.sendMs),
-      });
+      } as SendMailOptions);
     } catch (error) {
-      throw classifyMailError(error);
+      throw classifyMailError(error, { messageSent: progress.messageSent });
     }
     // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but be sure
     if (info.rejected.length > 0) {

@@ -1,8 +1,9 @@
 // One recipient of one attempt: what the mail server answered and when it was sent. `cancelled`: not sent because
-// the run was stopped (its attempt says by whom and why).
+// the run was stopped (its attempt says by whom and why). `unknown`: the message was sent but the server's answer to
+// the end of DATA never came or was garbage; it may have been accepted, so it is not sent again.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'unknown'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export class Delivery extends Model<InferAttributes<Delivery>, InferCreationAttributes<Delivery>> {

@@ -1,7 +1,9 @@
 // Runs one run of a mailing: claim its Attempt, snapshot the recipients, send through the pool, record everything.
 //
-// Delivery semantics. A delivery goes pending → sending (marked per batch, before any SMTP call) → sent | failed
-// (written behind in small groups). Only the holder of the attempt's lease sends, so a delivery already `sent`
+// Delivery semantics. A delivery goes pending → sending (marked per batch, before any SMTP call) → sent | failed |
+// unknown (written behind in small groups). `unknown`: the whole message went out but the answer to the end of DATA
+// never came or was garbage, so the server may have kept it; it is not sent again (retries are only for failures
+// before the end of DATA). Only the holder of the attempt's lease sends, so a delivery already `sent`
 // is never sent again. A runner killed between the server's "250" and the write-behind leaves `sending` rows:
 // the next holder sends those again with the SAME Message-ID (derived from the delivery id), so this window is
 // at-least-once, the duplicate being recognisable by the receiver. We chose that over at-most-once (losing
@@ -67,7 +69,17 @@ export interface RunProgress {
 
 export type RunOutcome =
   /** This call made (or finished) the run. */
-  | { kind: 'done'; attemptId: number; status: 'success' | 'failure'; total: number; sent: number; failed: number; serverResponse: string | null }
+  | {
+      kind: 'done';
+      attemptId: number;
+      status: 'success' | 'failure';
+      total: number;
+      sent: number;
+      failed: number;
+      /** Sent, but the server's answer to the end of DATA never came or was garbage: not resent, not in `failed`. */
+      unknown: number;
+      serverResponse: string | null;
+    }
   /** Another live process holds the run, or it was finished before. */
   | { kind: 'skipped'; attemptId: number | undefined; reason: string }
   /** The lease was lost mid-run (this process stalled, or is shutting down): another runner resumes. */
@@ -83,7 +95,7 @@ interface DeliveryRow {
 
 interface Result {
   id: string;
-  status: 'sent' | 'failed';
+  status: 'sent' | 'failed' | 'unknown';
   tries: number;
   code: number | null;
   response: string | null;
@@ -376,6 +388,11 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
         return;
       } catch (raw) {
         const error = classifyMailError(raw);
+        // the message went out and no verdict came: it may have been accepted, so it is never sent again
+        if (error.unknownOutcome) {
+          record({ id: row.id, status: 'unknown', tries, code: null, response: error.message.slice(0, 2000), sentAt: null });
+          return;
+        }
         const triesThisRun = tries - row.tries;
         if (error.temporary && triesThisRun < retry.maxTries && !leaseLost) {
           await sleep(retry.delayMs(triesThisRun + 1));
@@ -452,12 +469,22 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
 }
 
 async function finish(sequelize: Sequelize, attemptId: number, mailingId: number, me: string): Promise<RunOutcome> {
-  const [summary] = await sequelize.query<{ total: number; sent: number; failed: number; first_error: string | null; last_ok: string | null }>(
+  const [summary] = await sequelize.query<{
+    total: number;
+    sent: number;
+    failed: number;
+    unknown: number;
+    first_error: string | null;
+    first_unknown: string | null;
+    last_ok: string | null;
+  }>(
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE status = 'sent')::int AS sent,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
             (SELECT coalesce(response_code::text || ' ', '') || coalesce(response, '') FROM deliveries
               WHERE attempt_id = $1 AND status = 'failed' ORDER BY id LIMIT 1) AS first_error,
+            (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'unknown' ORDER BY id LIMIT 1) AS first_unknown,
             (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1) AS last_ok
      FROM deliveries WHERE attempt_id = $1`,
     { bind: [attemptId], type: QueryTypes.SELECT },
@@ -465,8 +492,15 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
   const total = summary?.total ?? 0;
   const sent = summary?.sent ?? 0;
   const failed = summary?.failed ?? 0;
+  const unknown = summary?.unknown ?? 0;
+  // an unknown outcome is not a confirmed delivery: the run is a failure, its report says how many are unknown
+  // (counted apart from failed_count, which stays the refusals and errors)
   const status = failed === 0 && sent === total ? 'success' : 'failure';
-  const serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
+  let serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
+  if (unknown > 0) {
+    const unknownNote = `${unknown} unknown (sent, but the server gave no verdict; not resent): ${summary?.first_unknown ?? ''}`.trim();
+    serverResponse = serverResponse?.trim() ? `${unknownNote} | first failure: ${serverResponse.trim()}` : unknownNote;
+  }
   const [row] = await sequelize.query<{ id: number }>(
     `UPDATE attempts SET status = $3, recipients_count = $4, sent_count = $5, failed_count = $6, server_response = $7,
             finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
@@ -480,7 +514,7 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
     return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
   }
   dataChanged('attempt');
-  return { kind: 'done', attemptId, status, total, sent, failed, serverResponse: serverResponse?.trim() || null };
+  return { kind: 'done', attemptId, status, total, sent, failed, unknown, serverResponse: serverResponse?.trim() || null };
 }
 
 async function release(sequelize: Sequelize, attemptId: number, me: string): Promise<void> {

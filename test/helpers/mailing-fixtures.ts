@@ -66,6 +66,24 @@ export async function dueMailingTo(db: Database, n: number): Promise<{ owner: Us
   return made;
 }
 
+/** One recipient's delivery of a run, as the engine recorded it. */
+export interface DeliveryRow {
+  email: string;
+  status: string;
+  tries: number;
+  response_code: number | null;
+  response: string | null;
+}
+
+/** The deliveries of an attempt by e-mail, in id order. */
+export async function deliveriesOf(db: Database, attemptId: number): Promise<Map<string, DeliveryRow>> {
+  const rows = await db.sequelize.query<DeliveryRow>(
+    'SELECT email, status, tries, response_code, response FROM deliveries WHERE attempt_id = $1 ORDER BY id',
+    { bind: [attemptId], type: 'SELECT' as never },
+  );
+  return new Map(rows.map((row) => [row.email, row]));
+}
+
 /** A clock a test sets by hand. */
 export function manualClock(start: Date): { now: () => Date; set(at: Date | string): void } {
   let current = new Date(start);

@@ -135,4 +135,38 @@ describe('classifying mail errors', function () {
 
     expect(classifyMailError(original)).to.equal(original);
   });
+  describe('after the message was sent (the end of DATA went out)', function () {
+    it('when the socket times out or the connection is lost, then the outcome is unknown, not a failure to resend', function () {
+      for (const raw of [
+        nodemailerError('Timeout', { code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT', command: 'CONN' }),
+        nodemailerError('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }),
+        nodemailerError('The operation was aborted', { code: 'EABORT' }),
+      ]) {
+        const error = classifyMailError(raw, { messageSent: true });
+        expect(error.unknownOutcome, String(raw.message)).to.equal(true);
+        expect(error.message).to.match(/^Outcome unknown: .*may have been accepted/);
+      }
+    });
+
+    it('when the reply to the end of DATA is garbage, then the outcome is unknown and the garbage is kept', function () {
+      const raw = nodemailerError('Message failed: HELLO?? this is not SMTP', { code: 'EMESSAGE', response: 'HELLO?? this is not SMTP', command: 'DATA' });
+      const error = classifyMailError(raw, { messageSent: true });
+      expect(error.unknownOutcome).to.equal(true);
+      expect(error.response).to.equal('HELLO?? this is not SMTP');
+      expect(error.message).to.contain('HELLO?? this is not SMTP');
+    });
+
+    it('when the end of DATA is answered 451 or 554, then that is a verdict (temporary or permanent), not an unknown outcome', function () {
+      const temporary = classifyMailError(nodemailerError('Message failed: 451 4.3.0 later', { code: 'EMESSAGE', responseCode: 451, response: '451 4.3.0 later', command: 'DATA' }), { messageSent: true });
+      expect(temporary).to.include({ unknownOutcome: false, temporary: true, responseCode: 451 });
+      const permanent = classifyMailError(nodemailerError('Message failed: 554 5.7.1 spam', { code: 'EMESSAGE', responseCode: 554, response: '554 5.7.1 spam', command: 'DATA' }), { messageSent: true });
+      expect(permanent).to.include({ unknownOutcome: false, temporary: false, responseCode: 554 });
+    });
+
+    it('when the same timeout happens before the message was sent, then it is a plain temporary failure', function () {
+      const error = classifyMailError(nodemailerError('Timeout', { code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT', command: 'CONN' }));
+      expect(error).to.include({ unknownOutcome: false, temporary: true });
+      expect(error.message).to.match(/^Mail not sent: /);
+    });
+  });
 });

@@ -166,7 +166,27 @@ describe('the SMTP transport', function () {
 
     expect(error.temporary).to.equal(true);
     expect(error.code).to.equal('ETIMEDOUT');
+    expect(error.unknownOutcome).to.equal(true);
     expect(server.messages).to.have.length(0);
+  });
+
+  it('when the server stops answering before the message body, then the outcome is not unknown (nothing could be accepted)', async function () {
+    server.stallAt('rcpt');
+
+    const error = await failureOf(transport.send(mailTo('stall@example.test')));
+
+    expect(error.code).to.equal('ETIMEDOUT');
+    expect(error.unknownOutcome).to.equal(false);
+  });
+
+  it('when the server answers the end of DATA with garbage, then the outcome is unknown and the server has the mail once', async function () {
+    server.garbageAt('data', { text: 'WHAT IS THIS' });
+
+    const error = await failureOf(transport.send(mailTo('garbage-data@example.test')));
+
+    expect(error.unknownOutcome).to.equal(true);
+    expect(error.message).to.contain('WHAT IS THIS');
+    expect(server.messagesTo('garbage-data@example.test')).to.have.length(1);
   });
 
   it('when a send takes longer than the send deadline, then it is given up with a temporary error', async function () {

@@ -5,15 +5,7 @@ import { runAttempt, runMailing, openAttempt, type RunOutcome } from '../../src/
 import type { MailTransport } from '../../src/mail/transport.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { sharedSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { mailingTo, testEngine, testTransport } from '../helpers/mailing-fixtures.js';
-
-interface DeliveryRow {
-  email: string;
-  status: string;
-  tries: number;
-  response_code: number | null;
-  response: string | null;
-}
+import { deliveriesOf, mailingTo, testEngine, testTransport, type DeliveryRow } from '../helpers/mailing-fixtures.js';
 
 describe('running a mailing', function () {
   const db = useTestDatabase();
@@ -50,11 +42,7 @@ describe('running a mailing', function () {
   }
 
   async function deliveries(attemptId: number): Promise<Map<string, DeliveryRow>> {
-    const rows = await db().sequelize.query<DeliveryRow>(
-      'SELECT email, status, tries, response_code, response FROM deliveries WHERE attempt_id = $1 ORDER BY id',
-      { bind: [attemptId], type: QueryTypes.SELECT },
-    );
-    return new Map(rows.map((row) => [row.email, row]));
+    return deliveriesOf(db(), attemptId);
   }
 
   async function attempt(attemptId: number): Promise<Record<string, unknown>> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { silentLogger } from '../../src/log.js';
 import { startMail } from '../../src/mail/index.js';
+import { loadConfig } from '../../src/config.js';
 import { freePort } from '../helpers/database.js';
 import { sharedSmtpTestServer } from '../helpers/smtp-test-server.js';
 
@@ -23,6 +24,23 @@ describe('starting the mail', () => {
       expect(mail.catcher).to.equal(undefined);
       await mail.transport.send({ to: 'someone@example.test', subject: 'Hi', text: 'Hello' });
       expect(smtp.messagesTo('someone@example.test')).to.have.length(1);
+    } finally {
+      await mail.close();
+      smtp.reset();
+    }
+  });
+
+  it('when SMTP_TIMEOUTS sets a greeting timeout, then the transport gives up on a server that greets later than that', async () => {
+    const smtp = await sharedSmtpTestServer();
+    smtp.delayGreeting(1500);
+    const smtpTimeouts = loadConfig({ SMTP_TIMEOUTS: 'greeting=300ms' }).smtpTimeouts;
+    const mail = await startMail({ ...base, smtpUrl: smtp.url, mailCatcherPort: 0, dataDir, smtpTimeouts }, silentLogger);
+    try {
+      const failure = await mail.transport.send({ to: 'late@example.test', subject: 'Hi', text: 'Hello' }).then(
+        () => expect.fail('expected the greeting timeout'),
+        (error: unknown) => error as Error,
+      );
+      expect(failure.message).to.contain('greeting');
     } finally {
       await mail.close();
       smtp.reset();
