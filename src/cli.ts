@@ -26,7 +26,7 @@ Sends every mailing whose run is due now, or only mailing ID (now, even if its r
 A run left unfinished (this command or a worker was killed) is resumed first, never sent again beside itself:
 plain "send" resumes every such run, "send --mailing ID" that mailing's.
 Shows progress (a bar on a terminal, plain lines otherwise) and a summary.
-Exit code: 0 when every recipient got the mail, 1 when a delivery failed or a run could not be made, 2 for usage errors.`,
+Exit code: 0 when every recipient got the mail, 1 when a delivery failed, its outcome is unknown, or a run could not be made, 2 for usage errors.`,
   worker: `Usage: node dist/cli.js worker
 
 Runs the scheduler alone: takes due mailing jobs from the job store (PostgreSQL, or MongoDB when MONGODB_URL
@@ -195,10 +195,14 @@ async function send(mailingId: number | undefined, log: Logger): Promise<number>
   const done = results.flatMap((r) => (r.outcome.kind === 'done' ? [r.outcome] : []));
   const sent = done.reduce((n, o) => n + o.sent, 0);
   const failed = done.reduce((n, o) => n + o.failed, 0);
+  const unknown = done.reduce((n, o) => n + o.unknown, 0);
   const notSent = results.length - done.length;
-  process.stdout.write(`Summary: ${done.length} run(s) made, ${sent} mail(s) sent, ${failed} failed, ${notSent} mailing(s) not sent by this command\n`);
+  process.stdout.write(
+    `Summary: ${done.length} run(s) made, ${sent} mail(s) sent, ${failed} failed${unknown > 0 ? `, ${unknown} unknown (not resent)` : ''}, ${notSent} mailing(s) not sent by this command\n`,
+  );
   const unsentOne = mailingId !== undefined && done.length === 0;
-  return failed > 0 || unsentOne ? 1 : 0;
+  // a mail the server never confirmed is not "every recipient got the mail"
+  return failed > 0 || unknown > 0 || unsentOne ? 1 : 0;
 }
 
 async function worker(log: Logger): Promise<number> {
