@@ -232,13 +232,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE[parsed.help]}\n`);
     return 0;
   }
-  const log = createLogger(parsed.command === 'worker' ? 'worker' : 'cli');
+  let config: Config;
   try {
-    getConfig();
+    config = getConfig();
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+  // `send` reports on stdout (progress, summary) and logs on stderr; a worker only logs
+  const log = createLogger(parsed.command === 'worker' ? 'worker' : 'cli', {
+    level: config.logLevel,
+    stream: parsed.command === 'worker' ? process.stdout : process.stderr,
+  });
   return parsed.command === 'send' ? send(parsed.mailingId, log) : worker(log);
 }
 

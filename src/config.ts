@@ -40,7 +40,16 @@ export interface Config {
   readonly appTimezone: string;
   /** Language of the screens when the browser asks for none the service speaks. */
   readonly appLocale: Language;
+  /** LOG_LEVEL: the least severe log lines written (pino's levels); `silent` writes none. */
+  readonly logLevel: LogLevel;
+  /** METRICS_TOKEN: the Bearer token /metrics asks for; unset, /metrics answers 404 (disabled). */
+  readonly metricsToken: string | undefined;
+  /** DELIVERY_RETENTION_DAYS: delivery rows of runs finished longer ago are deleted by the daily job. */
+  readonly deliveryRetentionDays: number;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type Env = Record<string, string | undefined>;
 
@@ -147,6 +156,22 @@ function language(env: Env, name: string): Language {
   return value;
 }
 
+function logLevel(env: Env, name: string): LogLevel {
+  const value = (optional(env, name) ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return value as LogLevel;
+}
+
+function metricsToken(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value !== undefined && !/^[\x21-\x7e]{16,200}$/.test(value)) {
+    throw new ConfigError(name, 'must be 16 to 200 printable characters without spaces (e.g. the output of "openssl rand -hex 32")');
+  }
+  return value;
+}
+
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function mailFrom(env: Env, name: string): string {
@@ -199,6 +224,10 @@ export function loadConfig(env: Env): Config {
     seedPassword,
     appTimezone: timeZone(env, 'APP_TIMEZONE'),
     appLocale: language(env, 'APP_LOCALE'),
+    logLevel: logLevel(env, 'LOG_LEVEL'),
+    metricsToken: metricsToken(env, 'METRICS_TOKEN'),
+    // at least 31 days: the dashboard's "last 30 days" figures are counted from the delivery rows
+    deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 180, 31, 36_500),
   });
 }
 

@@ -39,7 +39,6 @@ function exposure(host: string): string {
 
 export async function main(): Promise<void> {
   const startedAt = Date.now();
-  const log = createLogger('server');
   let config: Config;
   try {
     config = getConfig();
@@ -47,6 +46,7 @@ export async function main(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  const log = createLogger('server', { level: config.logLevel });
 
   const db = await openDatabase(config, { log: log.child('db').info });
   const seeded = await seedIfEmpty(db, config, log);
