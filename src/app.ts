@@ -6,6 +6,8 @@ import { mountAdmin, type AdminOptions } from '../admin/index.js';
 import { mountPublicSite, type PublicSite, type PublicSiteOptions } from '../public-site/index.js';
 import { createHealthCheck, publicHealth, type HealthOptions } from './health.js';
 import { isLoopbackRequest } from './loopback.js';
+import { installMetrics } from './boot/metrics-endpoint.js';
+import { countRecipientsWaiting, processMetrics, type Metrics } from './observability/metrics.js';
 
 export interface AppOptions {
   /** Tests tune the back office (login rate limit). */
@@ -13,6 +15,8 @@ export interface AppOptions {
   /** Tests and benchmarks tune the public site (cache, rate limits); production uses the defaults. */
   publicSite?: PublicSiteOptions;
   health?: HealthOptions;
+  /** The metrics /metrics serves; the process's own by default (tests pass their own). */
+  metrics?: Metrics;
 }
 
 export interface WebApp extends Express {
@@ -24,6 +28,7 @@ export async function createApp(ctx: ServiceContext, options: AppOptions = {}): 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  installMetrics(app, options.metrics ?? processMetrics(), { token: ctx.config.metricsToken, countWaiting: () => countRecipientsWaiting(ctx.db.sequelize) });
 
   const health = createHealthCheck(ctx, options.health);
   app.get('/healthz', (req, res, next) => {
