@@ -10,6 +10,7 @@ import { startMail, type MailService } from './mail/index.js';
 import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
 import type { DueResult, ResumeResult } from './scheduling/planner.js';
 import { runMailing, type RunProgress } from './sending/run-mailing.js';
+import { pruneDeliveries } from './reports/retention.js';
 
 const USAGE = {
   main: `Usage: node dist/cli.js <command> [options]
@@ -18,6 +19,7 @@ Commands:
   send                 send every mailing that is due now (the same run the scheduler makes)
   send --mailing ID    send one mailing now
   worker               run the scheduler alone (no web server); stop with Ctrl-C or SIGTERM
+  prune                delete the delivery details older than DELIVERY_RETENTION_DAYS now (the daily job's work)
 
 Run "node dist/cli.js <command> --help" for a command's options.`,
   send: `Usage: node dist/cli.js send [--mailing ID]
@@ -32,13 +34,18 @@ Exit code: 0 when every recipient got the mail, 1 when a delivery failed, its ou
 Runs the scheduler alone: takes due mailing jobs from the job store (PostgreSQL, or MongoDB when MONGODB_URL
 is set), repairs missing jobs, resumes runs a crashed process left. Any number of workers may share one database.
 Stops cleanly on SIGINT/SIGTERM: runs in progress stop between two mails and stay resumable.`,
+  prune: `Usage: node dist/cli.js prune
+
+Deletes the delivery rows of runs that ended more than DELIVERY_RETENTION_DAYS days ago (default 180), in
+batches of 5,000 with a pause between two; each run keeps its counts and first server answer. The scheduler
+does the same every day at 03:30 (APP_TIMEZONE); this command does it now. Exit code 0 when done.`,
 };
 
 // the CLI's bad command lines: an operational error of its own (exit code 2), exported here for parseArgs' callers
 export { UsageError };
 
 interface Parsed {
-  command: 'send' | 'worker' | 'help';
+  command: 'send' | 'worker' | 'prune' | 'help';
   help: keyof typeof USAGE;
   mailingId?: number;
 }
@@ -46,10 +53,10 @@ interface Parsed {
 export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', help: 'main' };
-  if (command !== 'send' && command !== 'worker') throw new UsageError(`Unknown command "${command}".`);
+  if (command !== 'send' && command !== 'worker' && command !== 'prune') throw new UsageError(`Unknown command "${command}".`);
   if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', help: command };
-  if (command === 'worker') {
-    if (rest.length > 0) throw new UsageError(`worker takes no options, got "${rest.join(' ')}".`);
+  if (command === 'worker' || command === 'prune') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no options, got "${rest.join(' ')}".`);
     return { command, help: command };
   }
   let mailingId: number | undefined;
@@ -219,6 +226,19 @@ async function worker(log: Logger): Promise<number> {
   return 0;
 }
 
+async function prune(config: Config, log: Logger): Promise<number> {
+  const db = await openDatabase(config, { log: log.child('db').info });
+  try {
+    const done = await pruneDeliveries(db.sequelize, { days: config.deliveryRetentionDays, log: log.child('retention') });
+    process.stdout.write(
+      `Removed ${done.deliveries} delivery row(s) of ${done.attempts} run(s) that ended before ${done.cutoff.toISOString()} (${done.batches} batch(es))\n`,
+    );
+  } finally {
+    await db.close();
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed: Parsed;
   try {
@@ -244,6 +264,7 @@ export async function main(argv: string[]): Promise<number> {
     level: config.logLevel,
     stream: parsed.command === 'worker' ? process.stdout : process.stderr,
   });
+  if (parsed.command === 'prune') return prune(config, log);
   return parsed.command === 'send' ? send(parsed.mailingId, log) : worker(log);
 }
 

@@ -155,6 +155,7 @@ export const en = {
     failedCount: 'Failed',
     cancelledById: 'Stopped by',
     cancelReason: 'Why stopped',
+    deliveryDetails: 'Delivery details',
     attemptId: 'Attempt',
     clientId: 'Client',
     tries: 'Tries',
@@ -218,6 +219,10 @@ export const en = {
     recipientsAll: '{{count}} clients: {{names}}',
     recipientsFirst: '{{count}} clients: {{names}} and {{more}} more',
     attemptLine: '{{at}} {{status}} ({{trigger}}): {{sent}}/{{recipients}} sent, {{failed}} failed',
+    // how far back the per-recipient reports go (DELIVERY_RETENTION_DAYS), on an attempt's page
+    deliveryDetailsRemoved: "Delivery details are kept for {{days}} days; this run's were removed on {{date}}. The counts and the server response above remain.",
+    deliveryDetailsKeptUntil: "Delivery details are kept for {{days}} days; this run's are kept until {{date}}.",
+    deliveryDetailsKeptAfterEnd: 'Delivery details are kept for {{days}} days after the run ends.',
     successfullyBulkDeleted: 'Successfully removed {{count}} record',
     successfullyBulkDeleted_plural: 'Successfully removed {{count}} records',
     successfullyDeleted: 'Successfully deleted given record',

@@ -5,11 +5,18 @@ import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
+import { attemptDetailsNote } from './attempt-details.js';
 import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS } from '../../src/models/attempt.js';
 
 export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
+  const owners = reportOwners(ctx, 'attempts');
+  const note = attemptDetailsNote(ctx);
+  const extend = async (rows: Array<Record<string, unknown>>, detail: boolean): Promise<void> => {
+    await owners(rows);
+    if (detail) note(rows);
+  };
   return {
-    resource: new ScopedResource(ctx.db.models.Attempt, 'attempts', { extend: reportOwners(ctx, 'attempts') }),
+    resource: new ScopedResource(ctx.db.models.Attempt, 'attempts', { extend }),
     options: {
       id: 'attempts',
       navigation: { name: 'Reports', icon: 'Activity' },
@@ -20,7 +27,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       filterProperties: ['mailingId', 'status', 'trigger', 'attemptedAt'],
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
-        'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason',
+        'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason', 'deliveryDetails',
       ],
       properties: {
         mailingId: { reference: 'mailings' },
@@ -29,6 +36,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
         trigger: { availableValues: ATTEMPT_TRIGGERS.map((s) => ({ value: s, label: s })) },
         serverResponse: { type: 'textarea' },
         cancelReason: { type: 'textarea' },
+        deliveryDetails: { type: 'textarea', isVisible: { list: false, filter: false, show: true, edit: false } },
       },
     },
     features: [accessFeature('attempts')],

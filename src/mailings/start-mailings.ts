@@ -8,6 +8,7 @@ import { createPlanner, type MailingPlanner } from '../scheduling/planner.js';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../scheduling/scheduler.js';
 import { chooseJobStore } from '../scheduling/job-store.js';
 import { createMailingService, type MailingService } from './mailing-service.js';
+import { pruneDeliveries } from '../reports/retention.js';
 
 export interface MailingServices {
   readonly mailings: MailingService;
@@ -18,7 +19,7 @@ export interface MailingServices {
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'> & Partial<Pick<Config, 'deliveryRetentionDays'>>;
   db: Database;
   mail: MailService;
   log: Logger;
@@ -31,7 +32,14 @@ export interface MailingServicesOptions {
 export function startMailingServices(options: MailingServicesOptions): MailingServices {
   const { db, mail, log } = options;
   let stopping = false;
-  const scheduler = createScheduler({ store: chooseJobStore(options.config, db.url), log: log.child('scheduler'), ...options.scheduler });
+  const retentionDays = options.config.deliveryRetentionDays;
+  const scheduler = createScheduler({
+    store: chooseJobStore(options.config, db.url),
+    log: log.child('scheduler'),
+    timeZone: options.config.appTimezone,
+    prune: retentionDays === undefined ? undefined : () => pruneDeliveries(db.sequelize, { days: retentionDays, log: log.child('retention'), shouldStop: () => stopping }),
+    ...options.scheduler,
+  });
   const planner = createPlanner({
     models: db.models,
     jobs: scheduler.jobs,

@@ -30,6 +30,8 @@ export class Attempt extends Model<InferAttributes<Attempt>, InferCreationAttrib
   declare failedCount: CreationOptional<number>;
   declare cancelledById: CreationOptional<number | null>;
   declare cancelReason: CreationOptional<string | null>;
+  /** When the retention job deleted this run's deliveries (null while they are kept). */
+  declare detailsPrunedAt: CreationOptional<Date | null>;
   declare lockedBy: CreationOptional<string | null>;
   declare lockedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -55,6 +57,7 @@ export function initAttempt(sequelize: Sequelize): typeof Attempt {
       failedCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       cancelledById: { type: DataTypes.INTEGER, allowNull: true },
       cancelReason: { type: DataTypes.TEXT, allowNull: true },
+      detailsPrunedAt: { type: DataTypes.DATE, allowNull: true },
       lockedBy: { type: DataTypes.STRING(100), allowNull: true },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
       createdAt: DataTypes.DATE,

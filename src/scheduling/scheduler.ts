@@ -8,6 +8,9 @@ import type { MailingPlanner } from './planner.js';
 import { createJobStoreBackend, type JobStore, type JobStoreChoice } from './job-store.js';
 
 export const SEND_MAILING_JOB = 'send-mailing';
+/** The daily retention job (src/reports/retention.ts): one job in the store, run by one process a day. */
+export const PRUNE_DELIVERIES_JOB = 'prune-deliveries';
+const PRUNE_AT = '30 3 * * *';
 const RETRY_AFTER_ERROR_MS = 60_000;
 
 export interface SchedulerOptions {
@@ -26,6 +29,10 @@ export interface SchedulerOptions {
   resumeEveryMs?: number;
   /** Mailing runs one process makes at once. */
   concurrency?: number;
+  /** The daily retention job's work (deletes old delivery rows); no daily job without it. */
+  prune?: () => Promise<unknown>;
+  /** Time zone of the daily job's 03:30. */
+  timeZone?: string;
 }
 
 export interface Scheduler {
@@ -133,6 +140,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         },
         { lockLifetime: lockLifetimeMs },
       );
+      const { prune } = options;
+      if (prune) {
+        store.define(PRUNE_DELIVERIES_JOB, async () => {
+          await track(prune()).catch((error: unknown) => reportError('scheduler: retention', error, log.error));
+        });
+        // one job for every process (Agenda's "every" keeps a single one), first run at the next 03:30
+        await store.every(PRUNE_AT, PRUNE_DELIVERIES_JOB, undefined, { timezone: options.timeZone ?? 'UTC', skipImmediate: true });
+      }
       const repaired = await planner.reconcile();
       log.info(`scheduler: ${repaired.scheduled} mailing job(s) in place, ${repaired.removed} stale job(s) removed`);
       await store.start();
