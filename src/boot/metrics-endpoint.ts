@@ -53,7 +53,8 @@ function serveMetrics(metrics: Metrics, token: string | undefined): RequestHandl
     }
     metrics.registry
       .metrics()
-      .then((text) => res.type(metrics.registry.contentType).send(text))
+      // a Buffer, so that Express leaves prom-client's Content-Type (version=0.0.4) as it is
+      .then((text) => res.set('Content-Type', metrics.registry.contentType).send(Buffer.from(text, 'utf8')))
       .catch(next);
   };
 }

@@ -12,6 +12,8 @@ import { runMailing, openAttempt } from '../../src/sending/run-mailing.js';
 import { pruneDeliveries } from '../../src/reports/retention.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import type { Database } from '../../src/db/database.js';
+import { testMailingServices } from '../helpers/mailing-services.js';
+import { until } from '../helpers/run-checks.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -96,6 +98,34 @@ describe('report retention', function () {
     expect(done).to.include({ attempts: 0, deliveries: 0 });
     expect(await deliveryCount(db(), opened.id)).to.equal(3);
     expect((await figures(db(), opened.id)).status).to.equal('running');
+  });
+
+  it('when two schedulers start, then the store holds one daily job at 03:30, and when it comes due it prunes the old deliveries', async () => {
+    const old = await runOf(3);
+    await endedDaysAgo(db(), old, 200);
+    const prune = () => pruneDeliveries(db().sequelize, { days: 180, pauseMs: 1 });
+    const first = testMailingServices(db(), transport, { scheduler: { prune } });
+    const second = testMailingServices(db(), transport, { scheduler: { prune } });
+    try {
+      await first.scheduler.start(first.planner);
+      await second.scheduler.start(second.planner);
+      const jobs = await db().sequelize.query<{ repeat_interval: string; next_run_at: Date }>(
+        "SELECT repeat_interval, next_run_at FROM agenda_jobs WHERE name = 'prune-deliveries'",
+        { type: QueryTypes.SELECT },
+      );
+      expect(jobs).to.have.length(1);
+      expect(jobs[0]!.repeat_interval).to.equal('30 3 * * *');
+      expect(jobs[0]!.next_run_at.toISOString()).to.match(/T03:30:00\.000Z$/);
+      expect(jobs[0]!.next_run_at.getTime()).to.be.within(Date.now(), Date.now() + DAY_MS);
+      expect(await deliveryCount(db(), old)).to.equal(3);
+
+      // the clock is not ours to move: the job is made due, as it is at 03:30
+      await db().sequelize.query("UPDATE agenda_jobs SET next_run_at = now() WHERE name = 'prune-deliveries'");
+      await until(async () => (await deliveryCount(db(), old)) === 0, 8000, 'the daily job pruned the old run');
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   describe('in the back office', () => {
