@@ -27,7 +27,8 @@ async function startService(env: Record<string, string>): Promise<Started> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 120_000;
-  while (!/\] ready in/.test(output)) {
+  // the "ready" line: a human one (on a terminal) or a JSON one (piped, as here)
+  while (!/(\] |"msg":")ready in /.test(output)) {
     if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}) before it was ready:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
