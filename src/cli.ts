@@ -10,7 +10,7 @@ import { startMail, type MailService } from './mail/index.js';
 import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
 import type { DueResult, ResumeResult } from './scheduling/planner.js';
 import { runMailing, type RunProgress } from './sending/run-mailing.js';
-import { pruneDeliveries } from './reports/retention.js';
+import { PRUNE_USAGE } from './boot/cli-prune.js';
 
 const USAGE = {
   main: `Usage: node dist/cli.js <command> [options]
@@ -34,11 +34,7 @@ Exit code: 0 when every recipient got the mail, 1 when a delivery failed, its ou
 Runs the scheduler alone: takes due mailing jobs from the job store (PostgreSQL, or MongoDB when MONGODB_URL
 is set), repairs missing jobs, resumes runs a crashed process left. Any number of workers may share one database.
 Stops cleanly on SIGINT/SIGTERM: runs in progress stop between two mails and stay resumable.`,
-  prune: `Usage: node dist/cli.js prune
-
-Deletes the delivery rows of runs that ended more than DELIVERY_RETENTION_DAYS days ago (default 180), in
-batches of 5,000 with a pause between two; each run keeps its counts and first server answer. The scheduler
-does the same every day at 03:30 (APP_TIMEZONE); this command does it now. Exit code 0 when done.`,
+  prune: PRUNE_USAGE,
 };
 
 // the CLI's bad command lines: an operational error of its own (exit code 2), exported here for parseArgs' callers
@@ -226,19 +222,6 @@ async function worker(log: Logger): Promise<number> {
   return 0;
 }
 
-async function prune(config: Config, log: Logger): Promise<number> {
-  const db = await openDatabase(config, { log: log.child('db').info });
-  try {
-    const done = await pruneDeliveries(db.sequelize, { days: config.deliveryRetentionDays, log: log.child('retention') });
-    process.stdout.write(
-      `Removed ${done.deliveries} delivery row(s) of ${done.attempts} run(s) that ended before ${done.cutoff.toISOString()} (${done.batches} batch(es))\n`,
-    );
-  } finally {
-    await db.close();
-  }
-  return 0;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let parsed: Parsed;
   try {
@@ -264,7 +247,7 @@ export async function main(argv: string[]): Promise<number> {
     level: config.logLevel,
     stream: parsed.command === 'worker' ? process.stdout : process.stderr,
   });
-  if (parsed.command === 'prune') return prune(config, log);
+  if (parsed.command === 'prune') return (await import('./boot/cli-prune.js')).prune(log);
   return parsed.command === 'send' ? send(parsed.mailingId, log) : worker(log);
 }
 
