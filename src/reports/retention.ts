@@ -22,6 +22,8 @@ export interface PruneOptions {
   log?: Logger;
   /** Asked between two statements: true stops the job (shutdown); the next run goes on where it stopped. */
   shouldStop?: () => boolean;
+  /** Told after each statement: rows deleted, and how long it took (the benchmark's longest statement). */
+  onBatch?: (deleted: number, ms: number) => void;
 }
 
 export interface PruneResult {
@@ -52,21 +54,34 @@ export async function pruneDeliveries(sequelize: Sequelize, options: PruneOption
     );
     if (round.length === 0) break;
     const ids = round.map((row) => row.id);
+    // the round's rows lie between two ids: each statement takes the next ones by primary key from where the
+    // previous one stopped, never walking again over rows already deleted (measured: 12 times slower) nor over
+    // the rest of the table
+    const [span] = await sequelize.query<{ lo: string | null; hi: string | null }>(
+      'SELECT (min(id) - 1)::text AS lo, max(id)::text AS hi FROM deliveries WHERE attempt_id = ANY($1::int[])',
+      { bind: [ids], type: QueryTypes.SELECT },
+    );
+    let lastId = span?.lo ?? null;
     let deleted = batchSize;
-    while (deleted === batchSize) {
+    while (lastId !== null && deleted === batchSize) {
       if (stopped()) return result;
       if (result.batches > 0) await sleep(pauseMs);
+      const started = performance.now();
       // the status is checked again in the statement itself: only rows of runs that are over go
-      const rows = await sequelize.query<{ n: number }>(
-        `WITH gone AS (
-           DELETE FROM deliveries WHERE id IN (
-             SELECT d.id FROM deliveries d JOIN attempts a ON a.id = d.attempt_id
-             WHERE d.attempt_id = ANY($1::int[]) AND a.status = ANY($2::text[]) LIMIT $3)
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
-        { bind: [ids, FINISHED, batchSize], type: QueryTypes.SELECT },
+      const [row] = await sequelize.query<{ n: number; last: string | null }>(
+        `WITH batch AS (
+           SELECT id FROM deliveries
+           WHERE attempt_id = ANY(ARRAY(SELECT id FROM attempts WHERE id = ANY($1::int[]) AND status = ANY($2::text[])))
+             AND id > $4::bigint AND id <= $5::bigint
+           ORDER BY id LIMIT $3),
+         -- "= ANY(ARRAY(…))": looked up by primary key, never a join that reads the whole table
+         gone AS (DELETE FROM deliveries WHERE id = ANY(ARRAY(SELECT id FROM batch)) RETURNING id)
+         SELECT count(*)::int AS n, max(id)::text AS last FROM gone`,
+        { bind: [ids, FINISHED, batchSize, lastId, span!.hi], type: QueryTypes.SELECT },
       );
-      deleted = rows[0]?.n ?? 0;
+      deleted = row?.n ?? 0;
+      lastId = row?.last ?? null;
+      options.onBatch?.(deleted, performance.now() - started);
       result.batches += 1;
       result.deliveries += deleted;
     }
