@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { AttemptTrigger } from '../models/attempt.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { EngineMetrics } from '../observability/metrics.js';
 
 export interface EngineDeps {
   sequelize: Sequelize;
@@ -30,6 +31,8 @@ export interface EngineDeps {
   shouldStop?: () => boolean;
   /** Called after each written group of results (progress bars). */
   onProgress?: (progress: RunProgress) => void;
+  /** This process's metrics: the results written, run durations, scheduler lag (src/observability/metrics.ts). */
+  metrics?: EngineMetrics;
 }
 
 export interface RunOptions {

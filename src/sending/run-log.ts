@@ -3,7 +3,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
 import type { EngineMetrics } from '../observability/metrics.js';
-import type { RunOutcome } from './run-mailing.js';
+import type { RunOutcome } from './engine-types.js';
 
 export interface RunLogDeps {
   sequelize: Sequelize;

@@ -31,6 +31,7 @@ import { sendAll } from './send-loop.js';
 import { snapshotRecipients } from './snapshot.js';
 import { watchRun } from './watch.js';
 import { writeBehind } from './write-behind.js';
+import { logRunEnd, logRunStart } from './run-log.js';
 
 export type { EngineDeps, RunOptions, RunProgress, RunOutcome } from './engine-types.js';
 export { holderIsGone, isResumable, openAttempt, type OpenedAttempt } from './claim.js';
@@ -76,6 +77,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const stopReason = await whyNotSend(sequelize, mailingId);
   const content = stopReason ? undefined : await loadRunContent(sequelize, { attemptId, mailingId, messageIdDomain: settings.messageIdDomain });
   if (!content) return dropOrCancel(sequelize, attemptId, me, stopReason ?? 'the mailing was deleted');
+  await logRunStart(deps, attemptId);
 
   const resumed = claimed.recipientsCount > 0;
   const total = resumed ? claimed.recipientsCount : await snapshotRecipients(sequelize, attemptId, mailingId);
@@ -84,12 +86,14 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   // a halted run drops the deliveries it holds in memory at once (they stay `sending`, resumable, or become `cancelled`)
   const batches = new DeliveryBatches(sequelize, attemptId, settings.batchSize, () => watch.halted());
   const watch = watchRun({ sequelize, log, attemptId, me, ...settings, shouldStop: deps.shouldStop, onHalt: () => batches.drop() });
-  const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => tally.add(results) });
+  const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => { tally.add(results); deps.metrics?.mailResults(results); } });
   try {
     await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency });
   } finally {
     watch.stop();
     await writer.flush();
   }
-  return endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost });
+  const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost });
+  await logRunEnd(deps, outcome);
+  return outcome;
 }
