@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import { openAttempt, runMailing } from '../../src/sending/run-mailing.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import { parsePrometheusText, sampleValue, type Sample } from './prometheus-text.js';
+import { testMailingServices } from '../helpers/mailing-services.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -82,6 +83,24 @@ describe('the /metrics endpoint', function () {
     expect(sampleValue(samples, 'mailing_mails_total', { status: 'failed', response_class: '4xx' })).to.equal(undefined);
     expect(sampleValue(samples, 'mailing_run_duration_seconds_count', { outcome: 'failure' })).to.equal(1);
     expect(sampleValue(samples, 'mailing_run_duration_seconds_bucket', { outcome: 'failure', le: '+Inf' })).to.equal(1);
+  });
+
+  it('when a scheduled run starts after its due time, then the scheduler lag histogram records how late (from the database clock)', async () => {
+    // a daily mailing whose first run was due 90 s ago: the scheduler makes it now
+    const { mailing } = await mailingTo(db(), 2, { startAt: new Date(Date.now() - 90_000) });
+    const services = testMailingServices(db(), transport, { engine: { metrics } });
+    try {
+      const result = await services.planner.runDue(mailing.id, 'schedule');
+      expect(result.outcome.kind).to.equal('done');
+    } finally {
+      await services.close();
+    }
+
+    const samples = await scrape();
+    expect(sampleValue(samples, 'mailing_scheduler_lag_seconds_count')).to.equal(1);
+    expect(sampleValue(samples, 'mailing_scheduler_lag_seconds_sum')).to.be.within(90, 150);
+    expect(sampleValue(samples, 'mailing_scheduler_lag_seconds_bucket', { le: '60' })).to.equal(0);
+    expect(sampleValue(samples, 'mailing_scheduler_lag_seconds_bucket', { le: '300' })).to.equal(1);
   });
 
   it('when a run is unfinished with deliveries not sent yet, then the recipients-waiting gauge counts them at the scrape', async () => {
