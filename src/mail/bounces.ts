@@ -79,7 +79,8 @@ function verdict(kind: BounceKind): BounceVerdict {
  */
 export function classifyBounce(responseCode: number | null | undefined, response: string | null | undefined): BounceVerdict {
   const text = (response ?? '').replace(/\r\n?/g, '\n');
-  const code = typeof responseCode === 'number' ? responseCode : Number(/^\s*(\d{3})[ -]/.exec(text)?.[1] ?? NaN);
+  const given = typeof responseCode === 'number' && responseCode >= 200 && responseCode <= 599 ? responseCode : undefined;
+  const code = given ?? Number(/^\s*(\d{3})[ -]/.exec(text)?.[1] ?? NaN);
   if (!(code >= 500 && code <= 599)) return verdict('temporary');
   const enhanced = ENHANCED.exec(text);
   if (enhanced && enhanced[1] === '4') return verdict('temporary');
