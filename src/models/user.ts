@@ -37,7 +37,21 @@ export function initUser(sequelize: Sequelize): typeof User {
       },
       passwordHash: { type: DataTypes.STRING(255), allowNull: false },
       fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The name', 200) },
-      senderName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The sender name', 200) },
+      senderName: {
+        type: DataTypes.STRING(200),
+        allowNull: false,
+        defaultValue: '',
+        validate: {
+          ...maxLength('The sender name', 200),
+          oneLine(value: unknown) {
+            // a header value: nodemailer encodes it anyway, but a line break is never meant
+            if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) throw new Error('The sender name must be one line of text');
+          },
+        },
+        set(value: unknown) {
+          this.setDataValue('senderName', typeof value === 'string' ? value.trim() : (value as string));
+        },
+      },
       verifiedAt: { type: DataTypes.DATE, allowNull: true },
       blockedAt: { type: DataTypes.DATE, allowNull: true },
       blockedById: { type: DataTypes.INTEGER, allowNull: true },
