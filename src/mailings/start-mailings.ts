@@ -18,13 +18,13 @@ export interface MailingServices {
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'>;
   db: Database;
   mail: MailService;
   log: Logger;
   clock?: () => Date;
   /** Overrides of the engine's knobs (tests, benchmark). */
-  engine?: Partial<Omit<EngineDeps, 'sequelize' | 'transport' | 'log'>>;
+  engine?: Partial<Omit<EngineDeps, 'sequelize' | 'transport' | 'log' | 'identity'>>;
   scheduler?: Partial<Omit<SchedulerOptions, 'store' | 'log'>>;
 }
 
@@ -42,6 +42,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
       messageIdDomain: hostOf(options.config.appUrl),
       shouldStop: () => stopping,
       ...options.engine,
+      identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
     },
     timeZone: options.config.appTimezone,
     log: log.child('planner'),

@@ -21,6 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
 import { classifyMailError } from '../mail/mail-errors.js';
+import { isHardBounce } from '../mail/bounces.js';
+import { addressMailingMail, type MailIdentitySettings } from '../audience/mail-identity.js';
+import { markBounced } from '../audience/bounced-clients.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { AttemptTrigger } from '../models/attempt.js';
 import { dataChanged } from '../events.js';
@@ -31,6 +34,8 @@ export interface EngineDeps {
   sequelize: Sequelize;
   transport: MailTransport;
   log: Logger;
+  /** The service's address and the unsubscribe links' base and secret: every mailing mail carries them. */
+  identity: MailIdentitySettings;
   /** Names this process in attempts.locked_by. */
   workerId?: string;
   /** Domain part of the Message-IDs (stable per delivery, so a resent mail is recognisable). */
@@ -78,6 +83,8 @@ export type RunOutcome =
       failed: number;
       /** Sent, but the server's answer to the end of DATA never came or was garbage: not resent, not in `failed`. */
       unknown: number;
+      /** In the snapshot but not sent to: unsubscribed or bounced clients. */
+      skipped: number;
       serverResponse: string | null;
     }
   /** Another live process holds the run, or it was finished before. */
@@ -91,6 +98,10 @@ interface DeliveryRow {
   id: string;
   email: string;
   tries: number;
+  client_id: number | null;
+  full_name: string | null;
+  /** `skipped` when the client opted out after the snapshot. */
+  status: string;
 }
 
 interface Result {
@@ -100,6 +111,8 @@ interface Result {
   code: number | null;
   response: string | null;
   sentAt: Date | null;
+  /** A refusal meaning the address does not exist: the client is marked bounced with the response. */
+  hardBounce?: boolean;
 }
 
 /** Failures of the server as a whole (not of one mail): unreachable, or refusing our login. */
@@ -210,8 +223,16 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
 
   // the runner re-checks at run time: a disabled mailing or a blocked owner sends nothing (the domain functions
   // cancel the run when they disable or block; this covers a run opened at that very moment)
-  const [mailing] = await sequelize.query<{ subject: string; body: string; stopped_because: string | null }>(
-    `SELECT m.subject, m.body,
+  const [mailing] = await sequelize.query<{
+    subject: string;
+    body: string;
+    stopped_because: string | null;
+    owner_id: number;
+    owner_email: string;
+    owner_full_name: string;
+    owner_sender_name: string;
+  }>(
+    `SELECT m.subject, m.body, u.id AS owner_id, u.email AS owner_email, u.full_name AS owner_full_name, u.sender_name AS owner_sender_name,
             CASE WHEN g.disabled_at IS NOT NULL THEN 'disabled by ' || coalesce(d.email, 'a manager')
                  WHEN u.blocked_at IS NOT NULL THEN 'owner blocked by ' || coalesce(b.email, 'a manager') END AS stopped_because
      FROM mailings g JOIN messages m ON m.id = g.message_id JOIN users u ON u.id = g.owner_id
@@ -238,9 +259,13 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   // the recipients, frozen once for the run (a resumed run keeps its first snapshot)
   let total = claimed.recipients_count;
   if (total === 0) {
+    // unsubscribed and bounced clients are frozen too, as `skipped` with the reason: the run's record says why
     await sequelize.query(
-      `INSERT INTO deliveries (attempt_id, client_id, email)
-       SELECT $1, c.id, c.email FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
+      `INSERT INTO deliveries (attempt_id, client_id, email, status, skip_reason)
+       SELECT $1, c.id, c.email,
+              CASE WHEN c.unsubscribed_at IS NOT NULL OR c.bounced_at IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+              CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END
+       FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
        ORDER BY c.id
        ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING`,
       { bind: [attemptId, mailingId] },
@@ -320,6 +345,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   let flushTimer: NodeJS.Timeout | undefined;
 
   const writeResults = async (results: Result[]): Promise<void> => {
+    const bounces = results.filter((r) => r.hardBounce).map((r) => ({ deliveryId: r.id, response: `${r.code ?? ''} ${r.response ?? ''}`.trim() }));
     await sequelize.query(
       `UPDATE deliveries d SET status = v.status, tries = v.tries, response_code = v.code, response = v.response,
               sent_at = v.sent_at, updated_at = now()
@@ -337,6 +363,8 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
         ],
       },
     );
+    // a group with hard bounces marks their clients in one more statement (none: no query)
+    if (bounces.length > 0) await markBounced(sequelize, bounces);
     const sent = results.filter((r) => r.status === 'sent').length;
     sentSoFar += sent;
     failedSoFar += results.length - sent;
@@ -362,6 +390,8 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     else flushTimer ??= setTimeout(() => void flush(), flushIntervalMs);
   };
 
+  const owner = { id: mailing.owner_id, email: mailing.owner_email, fullName: mailing.owner_full_name, senderName: mailing.owner_sender_name };
+
   // --- one recipient, with retries of temporary failures ---
   // A server that refuses connections or logins refuses them for everyone: once one recipient has used up its
   // tries on such an error, the others are failed with the same answer instead of each waiting through its own
@@ -378,12 +408,14 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
       }
       tries += 1;
       try {
-        const info = await transport.send({
-          to: row.email,
-          subject: mailing.subject,
-          text: mailing.body,
-          headers: { 'Message-ID': `<delivery-${row.id}.attempt-${attemptId}@${domain}>` },
-        });
+        const info = await transport.send(
+          addressMailingMail(deps.identity, owner, { clientId: row.client_id, email: row.email, fullName: row.full_name ?? '' }, {
+            to: row.email,
+            subject: mailing.subject,
+            text: mailing.body,
+            headers: { 'Message-ID': `<delivery-${row.id}.attempt-${attemptId}@${domain}>` },
+          }),
+        );
         record({ id: row.id, status: 'sent', tries, code: info.responseCode ?? null, response: info.response || null, sentAt: new Date() });
         return;
       } catch (raw) {
@@ -402,7 +434,10 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
         if (error.code !== undefined && SERVER_WIDE_CODES.has(error.code)) {
           outage ??= { code: error.responseCode ?? null, response: `not tried: the mail server failed for every recipient: ${response}`.slice(0, 2000) };
         }
-        record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response, sentAt: null });
+        // only a refusal of the recipient says anything about its address (not one of our sender, nor a lost line)
+        const ofRecipient = error.command === undefined || /^(RCPT|DATA)/i.test(error.command);
+        const hardBounce = ofRecipient && error.responseCode !== undefined && isHardBounce(error.responseCode, error.response);
+        record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response, sentAt: null, hardBounce });
         return;
       }
     }
@@ -415,18 +450,26 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const refill = (): Promise<void> => {
     fetching ??= sequelize
       .query<DeliveryRow>(
-        `UPDATE deliveries SET status = 'sending', updated_at = now()
-         WHERE id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
-                      ORDER BY id LIMIT $3)
-           AND status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
-         RETURNING id::text AS id, email, tries`,
+        // a client who unsubscribed (or bounced) after the snapshot is skipped here, not sent to
+        `WITH batch AS (
+           SELECT d.id, CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END AS reason
+           FROM deliveries d LEFT JOIN clients c ON c.id = d.client_id
+           WHERE d.attempt_id = $1 AND d.status IN ('pending', 'sending') AND d.id > $2 ORDER BY d.id LIMIT $3),
+         marked AS (
+           UPDATE deliveries d SET status = CASE WHEN b.reason IS NULL THEN 'sending' ELSE 'skipped' END, skip_reason = b.reason,
+                  updated_at = now()
+           FROM batch b
+           WHERE d.id = b.id AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
+           RETURNING d.id, d.email, d.tries, d.client_id, d.status)
+         SELECT m.id::text AS id, m.email, m.tries, m.client_id, c.full_name, m.status
+         FROM marked m LEFT JOIN clients c ON c.id = m.client_id`,
         { bind: [attemptId, lastId, batchSize], type: QueryTypes.SELECT },
       )
       .then((rows) => {
         rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
         if (rows.length > 0) lastId = rows[rows.length - 1]!.id;
         if (rows.length < batchSize) exhausted = true;
-        if (!halted()) queue.push(...rows);
+        if (!halted()) queue.push(...rows.filter((row) => row.status === 'sending'));
       })
       .finally(() => {
         fetching = undefined;
@@ -474,6 +517,8 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
     sent: number;
     failed: number;
     unknown: number;
+    skipped: number;
+    unsubscribed: number;
     first_error: string | null;
     first_unknown: string | null;
     last_ok: string | null;
@@ -482,6 +527,8 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
             count(*) FILTER (WHERE status = 'sent')::int AS sent,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
+            count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+            count(*) FILTER (WHERE skip_reason = 'unsubscribed')::int AS unsubscribed,
             (SELECT coalesce(response_code::text || ' ', '') || coalesce(response, '') FROM deliveries
               WHERE attempt_id = $1 AND status = 'failed' ORDER BY id LIMIT 1) AS first_error,
             (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'unknown' ORDER BY id LIMIT 1) AS first_unknown,
@@ -493,13 +540,20 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
   const sent = summary?.sent ?? 0;
   const failed = summary?.failed ?? 0;
   const unknown = summary?.unknown ?? 0;
+  const skipped = summary?.skipped ?? 0;
+  const unsubscribed = summary?.unsubscribed ?? 0;
   // an unknown outcome is not a confirmed delivery: the run is a failure, its report says how many are unknown
   // (counted apart from failed_count, which stays the refusals and errors)
-  const status = failed === 0 && sent === total ? 'success' : 'failure';
+  // skipped recipients (unsubscribed, bounced) were meant not to be sent: they do not make a run a failure
+  const status = failed === 0 && sent + skipped === total ? 'success' : 'failure';
   let serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
   if (unknown > 0) {
     const unknownNote = `${unknown} unknown (sent, but the server gave no verdict; not resent): ${summary?.first_unknown ?? ''}`.trim();
     serverResponse = serverResponse?.trim() ? `${unknownNote} | first failure: ${serverResponse.trim()}` : unknownNote;
+  }
+  if (skipped > 0) {
+    const skippedNote = `${skipped} skipped (${unsubscribed} unsubscribed, ${skipped - unsubscribed} bounced)`;
+    serverResponse = serverResponse?.trim() ? `${serverResponse.trim()} | ${skippedNote}` : skippedNote;
   }
   const [row] = await sequelize.query<{ id: number }>(
     `UPDATE attempts SET status = $3, recipients_count = $4, sent_count = $5, failed_count = $6, server_response = $7,
@@ -514,7 +568,7 @@ async function finish(sequelize: Sequelize, attemptId: number, mailingId: number
     return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
   }
   dataChanged('attempt');
-  return { kind: 'done', attemptId, status, total, sent, failed, unknown, serverResponse: serverResponse?.trim() || null };
+  return { kind: 'done', attemptId, status, total, sent, failed, unknown, skipped, serverResponse: serverResponse?.trim() || null };
 }
 
 async function release(sequelize: Sequelize, attemptId: number, me: string): Promise<void> {
