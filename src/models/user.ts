@@ -45,6 +45,7 @@ export function initUser(sequelize: Sequelize): typeof User {
           ...maxLength('The sender name', 200),
           oneLine(value: unknown) {
             // a header value: nodemailer encodes it anyway, but a line break is never meant
+            // eslint-disable-next-line no-control-regex
             if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) throw new Error('The sender name must be one line of text');
           },
         },

@@ -42,7 +42,7 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
   let flushTimer: NodeJS.Timeout | undefined;
 
   const writeResults = async (results: DeliveryResult[]): Promise<void> => {
-    const bounces = results.filter((r) => r.hardBounce).map((r) => ({ deliveryId: r.id, response: `${r.code ?? ''} ${r.response ?? ''}`.trim() }));
+    const bounces = results.filter((r) => r.hardBounce).map((r) => ({ deliveryId: r.id, response: serverAnswer(r) }));
     await sequelize.query(
       `UPDATE deliveries d SET status = v.status, tries = v.tries, response_code = v.code, response = v.response,
               sent_at = v.sent_at, updated_at = now()
@@ -86,4 +86,10 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
     },
     flush,
   };
+}
+
+/** The server's answer as it said it: its reply code in front (nodemailer's text usually has it already). */
+function serverAnswer(result: DeliveryResult): string {
+  const text = (result.response ?? '').trim();
+  return result.code === null || /^\d{3}[ -]/.test(text) ? text : `${result.code} ${text}`.trim();
 }

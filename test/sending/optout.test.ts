@@ -144,7 +144,7 @@ describe('opt-outs when sending', function () {
 
       const bounced = await clientRow(emails[1]!, owner.id);
       expect(bounced.bouncedAt).to.be.instanceOf(Date);
-      expect(bounced.bounceResponse).to.include(text);
+      expect(bounced.bounceResponse).to.equal(`550 ${text}`);
       expect((await clientRow(emails[0]!, owner.id)).bouncedAt).to.equal(null);
 
       smtp.reset();
