@@ -108,7 +108,7 @@ async function engine(db: Database, url: string, n: number, measureLive = false)
   const measured = await withPeakMemory(async () => {
     const started = process.hrtime.bigint();
     const outcome = await runMailing(
-      { sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections },
+      { sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: { appUrl: 'http://bench.test', unsubscribeSecret: 'bench-unsubscribe-secret-0123456789', mailFrom: FROM } },
       mailingId,
       { scheduledFor: new Date(), trigger: 'cli' },
     );

@@ -7,10 +7,11 @@ import { installChangeHooks } from '../src/site/change-hooks.js';
 import { createAccountService } from '../src/accounts/account-service.js';
 import type { TokenPurpose } from '../src/models/account-token.js';
 import { createSiteCache, type SiteCache, type SiteCacheOptions } from './site-cache.js';
-import { csrfProtection, DEFAULT_RATE_LIMITS, securityHeaders, type SiteRateLimits } from './security.js';
+import { csrfProtection, DEFAULT_RATE_LIMITS, securityHeaders, type RateLimitSettings, type SiteRateLimits } from './security.js';
 import { homePageRenderer, homeRouter } from './routes/home.js';
 import { blogRouter } from './routes/blog.js';
 import { accountsRouter } from './routes/accounts.js';
+import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { sendNotFound } from './routes/not-found.js';
 import { siteErrorHandler } from './error-pages.js';
 import { createDevMailboxRouter } from './dev-mailbox.js';
@@ -22,6 +23,8 @@ export interface PublicSiteOptions {
   /** bcrypt cost for new passwords (tests lower it). */
   passwordCost?: number;
   tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
+  /** Wrong unsubscribe links allowed per client address and window (tests lower it). */
+  unsubscribeLimit?: RateLimitSettings;
 }
 
 export interface PublicSite {
@@ -64,6 +67,7 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
   site.use(homeRouter(renderHome));
   site.use(blogRouter(models, cache, options.blogPageSize ?? 9));
   site.use(accountsRouter(accounts, csrf, limits, log));
+  site.use(unsubscribeRouter({ sequelize: ctx.db.sequelize, secret: ctx.config.unsubscribeSecret, defaultLanguage: ctx.config.appLocale, csrf, limit: options.unsubscribeLimit }));
   if (ctx.mail.catcher) site.use('/dev/mailbox', createDevMailboxRouter(ctx.mail.catcher));
 
   site.use((_req, res, next) => {

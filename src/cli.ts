@@ -136,7 +136,8 @@ function describe(result: Result): string {
   switch (outcome.kind) {
     case 'done':
       return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed` +
-        `${outcome.unknown > 0 ? `, ${outcome.unknown} unknown (not resent)` : ''} of ${outcome.total}` +
+        `${outcome.unknown > 0 ? `, ${outcome.unknown} unknown (not resent)` : ''}` +
+        `${outcome.skipped > 0 ? `, ${outcome.skipped} skipped (unsubscribed or bounced)` : ''} of ${outcome.total}` +
         (outcome.failed + outcome.unknown > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
     case 'cancelled':
       return `mailing ${result.mailingId ?? '(deleted)'}: cancelled, ${outcome.reason}; ${outcome.sent} sent before that, of ${outcome.total}`;
@@ -183,7 +184,7 @@ async function send(mailingId: number | undefined, log: Logger): Promise<number>
             mailingId,
             nextRunAt: null,
             outcome: await runMailing(
-              { sequelize: running.db.sequelize, transport: running.mail.transport, log, onProgress: (p) => progress.update(p) },
+              { sequelize: running.db.sequelize, transport: running.mail.transport, log, identity: running.config, onProgress: (p) => progress.update(p) },
               mailingId,
               { scheduledFor: now, trigger: 'cli' },
             ),

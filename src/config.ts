@@ -1,4 +1,5 @@
 // The only reader of process.env: parses, validates and freezes every setting of the service.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -30,6 +31,11 @@ export interface Config {
   /** SMTP_TIMEOUTS: only the ones set there; the transport's defaults fill the rest. */
   readonly smtpTimeouts: Readonly<SmtpTimeoutSettings>;
   readonly sessionSecret: string;
+  /**
+   * Signs the unsubscribe links of mailing mails (UNSUBSCRIBE_SECRET; when unset, derived from SESSION_SECRET, so
+   * changing that one also voids the links in mails already sent).
+   */
+  readonly unsubscribeSecret: string;
   /** Absolute folder where embedded services keep their files. */
   readonly dataDir: string;
   /** True when DATA_DIR was not set (the embedded database may then move to a folder its account can reach). */
@@ -200,6 +206,11 @@ export function loadConfig(env: Env): Config {
   if (sessionSecret.length < 16) {
     throw new ConfigError('SESSION_SECRET', 'must be at least 16 characters long');
   }
+  const unsubscribeSecret =
+    optional(env, 'UNSUBSCRIBE_SECRET') ?? crypto.createHmac('sha256', sessionSecret).update('unsubscribe-links').digest('base64url');
+  if (unsubscribeSecret.length < 16) {
+    throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 16 characters long');
+  }
   const seedPassword = optional(env, 'SEED_PASSWORD') ?? (isProduction ? undefined : DEV_SEED_PASSWORD);
   if (seedPassword !== undefined && seedPassword.length < 8) {
     throw new ConfigError('SEED_PASSWORD', 'must be at least 8 characters long');
@@ -219,6 +230,7 @@ export function loadConfig(env: Env): Config {
     mailFrom: mailFrom(env, 'MAIL_FROM'),
     smtpTimeouts: Object.freeze(smtpTimeouts(env, 'SMTP_TIMEOUTS')),
     sessionSecret,
+    unsubscribeSecret,
     dataDir: path.resolve(optional(env, 'DATA_DIR') ?? '.data'),
     dataDirIsDefault: optional(env, 'DATA_DIR') === undefined,
     seedPassword,

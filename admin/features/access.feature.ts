@@ -22,6 +22,7 @@ export function factsOf(record: BaseRecord): RecordFacts {
     disabledAt: date(p.disabledAt),
     disabledById: number(p.disabledById),
     blockedAt: date(p.blockedAt),
+    bouncedAt: date(p.bouncedAt),
   };
 }
 

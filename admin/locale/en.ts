@@ -15,6 +15,7 @@ export const en = {
     sendNow: 'Send now',
     block: 'Block',
     unblock: 'Unblock',
+    clearBounce: 'Clear bounce',
   },
   buttons: {
     save: 'Save',
@@ -178,6 +179,11 @@ export const en = {
     viewsCount: 'Views',
     publishedAt: 'Published at',
     authorId: 'Author',
+    unsubscribedAt: 'Unsubscribed at',
+    bouncedAt: 'Bounced at',
+    bounceResponse: 'Bounce: server answer',
+    senderName: 'Sender name (mails come from it; empty: your full name)',
+    skipReason: 'Why skipped',
   },
   resources: {
     mailings: {
@@ -200,7 +206,14 @@ export const en = {
     },
     deliveries: {
       labels: {
-        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)', unknown: 'outcome unknown (not resent)' },
+        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)', unknown: 'outcome unknown (not resent)', skipped: 'skipped' },
+        skipReason: { unsubscribed: 'unsubscribed', bounced: 'address bounced' },
+      },
+    },
+    clients: {
+      messages: {
+        clearBounceConfirm: 'Clear the bounce mark? The next runs send to this address again; do it once the address is fixed.',
+        clearBounceDone: 'The bounce mark is cleared.',
       },
     },
     users: {

@@ -17,6 +17,7 @@ export const ru: Catalogue = {
     sendNow: 'Отправить сейчас',
     block: 'Заблокировать',
     unblock: 'Разблокировать',
+    clearBounce: 'Снять отметку о возврате',
   },
   buttons: {
     save: 'Сохранить',
@@ -176,6 +177,11 @@ export const ru: Catalogue = {
     viewsCount: 'Просмотров',
     publishedAt: 'Опубликовано',
     authorId: 'Автор',
+    unsubscribedAt: 'Отписался',
+    bouncedAt: 'Возврат (адрес не существует)',
+    bounceResponse: 'Возврат: ответ сервера',
+    senderName: 'Имя отправителя (от него приходят письма; пусто — ваше полное имя)',
+    skipReason: 'Почему пропущено',
   },
   resources: {
     mailings: {
@@ -198,7 +204,14 @@ export const ru: Catalogue = {
     },
     deliveries: {
       labels: {
-        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)', unknown: 'исход неизвестен (не отправлялось повторно)' },
+        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)', unknown: 'исход неизвестен (не отправлялось повторно)', skipped: 'пропущено' },
+        skipReason: { unsubscribed: 'клиент отписался', bounced: 'адрес не существует' },
+      },
+    },
+    clients: {
+      messages: {
+        clearBounceConfirm: 'Снять отметку о возврате? Следующие запуски снова будут отправлять на этот адрес; делайте это, когда адрес исправлен.',
+        clearBounceDone: 'Отметка о возврате снята.',
       },
     },
     users: {

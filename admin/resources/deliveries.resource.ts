@@ -5,7 +5,7 @@ import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
 import { Op, literal, type WhereOptions } from 'sequelize';
-import { DELIVERY_STATUSES } from '../../src/models/delivery.js';
+import { DELIVERY_STATUSES, SKIP_REASONS } from '../../src/models/delivery.js';
 
 /** Deliveries of one mailing (a delivery knows its attempt, the attempt its mailing). */
 function byMailing(value: string): WhereOptions {
@@ -24,14 +24,15 @@ export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
       id: 'deliveries',
       navigation: { name: 'Reports', icon: 'Activity' },
       sort: { sortBy: 'id', direction: 'desc' },
-      listProperties: ['id', 'attemptId', 'email', 'status', 'responseCode', 'sentAt'],
-      filterProperties: ['mailingId', 'attemptId', 'email', 'status', 'sentAt', 'createdAt'],
-      showProperties: ['id', 'attemptId', 'clientId', 'email', 'status', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
+      listProperties: ['id', 'attemptId', 'email', 'status', 'skipReason', 'responseCode', 'sentAt'],
+      filterProperties: ['mailingId', 'attemptId', 'email', 'status', 'skipReason', 'sentAt', 'createdAt'],
+      showProperties: ['id', 'attemptId', 'clientId', 'email', 'status', 'skipReason', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
       properties: {
         mailingId: { type: 'reference', reference: 'mailings', isVisible: { list: false, filter: true, show: false, edit: false } },
         attemptId: { reference: 'attempts' },
         clientId: { reference: 'clients' },
         status: { availableValues: DELIVERY_STATUSES.map((s) => ({ value: s, label: s })) },
+        skipReason: { availableValues: SKIP_REASONS.map((s) => ({ value: s, label: s })) },
         response: { type: 'textarea' },
       },
     },

@@ -1,5 +1,5 @@
 // How users are written in the back office: passwords hashed, the hash never sent; only a superuser sets
-// e-mails, flags and verification; a person may change their own name and password.
+// e-mails, flags and verification; a person may change their own name, sender name and password.
 import type { ServiceContext } from '../../src/context.js';
 import { hashNewPassword } from '../../src/accounts/passwords.js';
 import type { Params, ResourceBehaviour } from '../scoped-resource.js';
@@ -15,7 +15,7 @@ const given = (params: Params): string | undefined => (typeof params.email === '
 
 /** The fields a user form shows and the only ones a write accepts: a superuser's, or a person's own. */
 export function userFields(isSuperuser: boolean | undefined): string[] {
-  return isSuperuser ? ['email', 'fullName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'password'];
+  return isSuperuser ? ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'senderName', 'password'];
 }
 
 function dates(params: Params): Params {

@@ -19,12 +19,13 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
       listProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'lastLoginAt'],
       filterProperties: ['email', 'fullName', 'isSuperuser', 'blockedAt', 'createdAt'],
       editProperties: userFields(true),
-      showProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt'],
+      showProperties: ['id', 'email', 'fullName', 'senderName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt'],
       properties: {
         passwordHash: { isVisible: false },
         password: { type: 'password', isVisible: { list: false, filter: false, show: false, edit: true } },
         blockedById: { ...shownOnly, reference: 'users' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
+        senderName: { isVisible: { list: false, filter: false, show: true, edit: true } },
       },
       actions: {
         ...userActions(ctx),

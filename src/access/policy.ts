@@ -8,7 +8,7 @@ import { PERMISSIONS, type Permission } from './permissions.js';
 export const RESOURCES = ['clients', 'messages', 'mailings', 'attempts', 'deliveries', 'users', 'groups', 'blog_posts'] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['list', 'show', 'new', 'edit', 'delete', 'disable', 'enable', 'sendNow', 'block', 'unblock'] as const;
+export const ACTIONS = ['list', 'show', 'new', 'edit', 'delete', 'disable', 'enable', 'sendNow', 'block', 'unblock', 'clearBounce'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The logged-in person as the policy sees them. */
@@ -27,6 +27,8 @@ export interface RecordFacts {
   disabledAt?: Date | null;
   disabledById?: number | null;
   blockedAt?: Date | null;
+  /** A client marked as a hard bounce (clearBounce applies only then). */
+  bouncedAt?: Date | null;
 }
 
 export function hasPermission(actor: Actor, permission: Permission): boolean {
@@ -48,6 +50,10 @@ export function can(actor: Actor | undefined, action: Action, resource: Resource
   switch (resource) {
     case 'clients':
     case 'messages':
+      // whoever may edit a client may clear its bounce mark (the address was fixed, or the server mended)
+      if (action === 'clearBounce') {
+        return resource === 'clients' && can(actor, 'edit', resource, record) && (record === undefined || Boolean(record.bouncedAt));
+      }
       if (actor.isSuperuser) return READ.has(action) || WRITE.has(action);
       return (READ.has(action) || WRITE.has(action)) && owns && isPlainUser(actor);
 

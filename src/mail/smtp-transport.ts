@@ -181,6 +181,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
         [SEND_PROGRESS]: progress,
         from: mail.from ?? options.from,
         to: mail.to,
+        replyTo: mail.replyTo,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
@@ -193,7 +194,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but be sure
     if (info.rejected.length > 0) {
       const rejected = (info as { rejectedErrors?: unknown[] }).rejectedErrors?.[0];
-      throw classifyMailError(rejected ?? { code: 'EENVELOPE', message: `the server refused ${mail.to}` });
+      throw classifyMailError(rejected ?? { code: 'EENVELOPE', message: `the server refused ${typeof mail.to === 'string' ? mail.to : mail.to.address}` });
     }
     const response = String(info.response ?? '');
     return { messageId: info.messageId, response, responseCode: replyCodeOf(response) };

@@ -1,10 +1,20 @@
 // The narrow interface the sending engine talks to; SMTP, the local catcher or a test double sit behind it.
 
+/**
+ * A name and an address kept apart: nodemailer encodes the name (RFC 2047 for Cyrillic) and quotes it, so a name
+ * with line breaks or commas cannot add a header or a recipient. Use it for any name a person typed.
+ */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
 /** One mail to one recipient: a mailing sends one of these per client. */
 export interface OutgoingMail {
   /** Overrides the transport's default sender. */
-  from?: string;
-  to: string;
+  from?: string | MailAddress;
+  to: string | MailAddress;
+  replyTo?: string | MailAddress;
   subject: string;
   text: string;
   html?: string;

@@ -20,13 +20,13 @@ export interface MailingServices {
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'> & Partial<Pick<Config, 'deliveryRetentionDays'>>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'> & Partial<Pick<Config, 'deliveryRetentionDays'>>;
   db: Database;
   mail: MailService;
   log: Logger;
   clock?: () => Date;
   /** Overrides of the engine's knobs (tests, benchmark). */
-  engine?: Partial<Omit<EngineDeps, 'sequelize' | 'transport' | 'log'>>;
+  engine?: Partial<Omit<EngineDeps, 'sequelize' | 'transport' | 'log' | 'identity'>>;
   scheduler?: Partial<Omit<SchedulerOptions, 'store' | 'log'>>;
 }
 
@@ -52,6 +52,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
       shouldStop: () => stopping,
       metrics: processMetrics(),
       ...options.engine,
+      identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
     },
     timeZone: options.config.appTimezone,
     log: log.child('planner'),

@@ -1,4 +1,6 @@
-// A recipient kept by a user: contact e-mail, full name, comment.
+// A recipient kept by a user: contact e-mail, full name, comment. `unsubscribedAt`: the recipient opted out of this
+// owner's mails (only they can undo it); `bouncedAt` + `bounceResponse`: a server said the address does not exist
+// (the owner may clear it). Runs skip both (src/sending, the snapshot).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { maxLength } from './limits.js';
 
@@ -8,6 +10,9 @@ export class Client extends Model<InferAttributes<Client>, InferCreationAttribut
   declare email: string;
   declare fullName: CreationOptional<string>;
   declare comment: CreationOptional<string>;
+  declare unsubscribedAt: CreationOptional<Date | null>;
+  declare bouncedAt: CreationOptional<Date | null>;
+  declare bounceResponse: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -27,6 +32,9 @@ export function initClient(sequelize: Sequelize): typeof Client {
       },
       fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The name', 200) },
       comment: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+      unsubscribedAt: { type: DataTypes.DATE, allowNull: true },
+      bouncedAt: { type: DataTypes.DATE, allowNull: true },
+      bounceResponse: { type: DataTypes.TEXT, allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -1,10 +1,15 @@
 // One recipient of one attempt: what the mail server answered and when it was sent. `cancelled`: not sent because
 // the run was stopped (its attempt says by whom and why). `unknown`: the message was sent but the server's answer to
-// the end of DATA never came or was garbage; it may have been accepted, so it is not sent again.
+// the end of DATA never came or was garbage; it may have been accepted, so it is not sent again. `skipped`: in the
+// run's snapshot but not sent to, for `skipReason` (the client unsubscribed from its owner, or its address bounced).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'unknown'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'unknown', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why a delivery is `skipped`. */
+export const SKIP_REASONS = ['unsubscribed', 'bounced'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export class Delivery extends Model<InferAttributes<Delivery>, InferCreationAttributes<Delivery>> {
   declare id: CreationOptional<number>;
@@ -16,6 +21,7 @@ export class Delivery extends Model<InferAttributes<Delivery>, InferCreationAttr
   declare responseCode: CreationOptional<number | null>;
   declare response: CreationOptional<string | null>;
   declare sentAt: CreationOptional<Date | null>;
+  declare skipReason: CreationOptional<SkipReason | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -32,6 +38,7 @@ export function initDelivery(sequelize: Sequelize): typeof Delivery {
       responseCode: { type: DataTypes.INTEGER, allowNull: true },
       response: { type: DataTypes.TEXT, allowNull: true },
       sentAt: { type: DataTypes.DATE, allowNull: true },
+      skipReason: { type: DataTypes.STRING(20), allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -12,6 +12,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare email: string;
   declare passwordHash: string;
   declare fullName: CreationOptional<string>;
+  /** The name this user's mailings come from; empty: their full name. */
+  declare senderName: CreationOptional<string>;
   declare verifiedAt: Date | null;
   declare blockedAt: Date | null;
   declare blockedById: number | null;
@@ -35,6 +37,22 @@ export function initUser(sequelize: Sequelize): typeof User {
       },
       passwordHash: { type: DataTypes.STRING(255), allowNull: false },
       fullName: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', validate: maxLength('The name', 200) },
+      senderName: {
+        type: DataTypes.STRING(200),
+        allowNull: false,
+        defaultValue: '',
+        validate: {
+          ...maxLength('The sender name', 200),
+          oneLine(value: unknown) {
+            // a header value: nodemailer encodes it anyway, but a line break is never meant
+            // eslint-disable-next-line no-control-regex
+            if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value)) throw new Error('The sender name must be one line of text');
+          },
+        },
+        set(value: unknown) {
+          this.setDataValue('senderName', typeof value === 'string' ? value.trim() : (value as string));
+        },
+      },
       verifiedAt: { type: DataTypes.DATE, allowNull: true },
       blockedAt: { type: DataTypes.DATE, allowNull: true },
       blockedById: { type: DataTypes.INTEGER, allowNull: true },

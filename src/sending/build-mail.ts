@@ -1,6 +1,9 @@
-// The mail of one delivery: the run's content, loaded once per run, put together with one recipient.
+// The mail of one delivery: the run's content, loaded once per run, put together with one recipient. Every mail is
+// addressed and given its unsubscribe link by src/audience/mail-identity.ts (From, To, Reply-To, RFC 8058 headers,
+// the footer).
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { OutgoingMail } from '../mail/transport.js';
+import { addressMailingMail, type MailIdentitySettings, type MailOwner } from '../audience/mail-identity.js';
 
 /** What every mail of a run shares, read once when the run starts. */
 export interface RunContent {
@@ -9,6 +12,9 @@ export interface RunContent {
   body: string;
   /** Domain part of the Message-IDs. */
   messageIdDomain: string;
+  /** The mailing's owner: the From name, the Reply-To, the owner half of the unsubscribe links. */
+  owner: MailOwner;
+  identity: MailIdentitySettings;
 }
 
 /** One delivery as the send loop has it (read with its batch). */
@@ -18,19 +24,29 @@ export interface Recipient {
   email: string;
   /** The client's full name at send time ('' when none, null when the client was deleted). */
   fullName: string | null;
+  /** The client (null when it was deleted after the snapshot: its mail then has no unsubscribe link to carry). */
+  clientId: number | null;
 }
 
 /** Loads the run's content; undefined when the mailing (or its message) no longer exists. */
 export async function loadRunContent(
   sequelize: Sequelize,
-  run: { attemptId: number; mailingId: number; messageIdDomain: string },
+  run: { attemptId: number; mailingId: number; messageIdDomain: string; identity: MailIdentitySettings },
 ): Promise<RunContent | undefined> {
-  const [row] = await sequelize.query<{ subject: string; body: string }>(
-    'SELECT m.subject, m.body FROM mailings g JOIN messages m ON m.id = g.message_id WHERE g.id = $1',
+  const [row] = await sequelize.query<{ subject: string; body: string; owner_id: number; email: string; full_name: string; sender_name: string }>(
+    `SELECT m.subject, m.body, u.id AS owner_id, u.email, u.full_name, u.sender_name
+     FROM mailings g JOIN messages m ON m.id = g.message_id JOIN users u ON u.id = g.owner_id WHERE g.id = $1`,
     { bind: [run.mailingId], type: QueryTypes.SELECT },
   );
   if (!row) return undefined;
-  return { attemptId: run.attemptId, subject: row.subject, body: row.body, messageIdDomain: run.messageIdDomain };
+  return {
+    attemptId: run.attemptId,
+    subject: row.subject,
+    body: row.body,
+    messageIdDomain: run.messageIdDomain,
+    owner: { id: row.owner_id, email: row.email, fullName: row.full_name, senderName: row.sender_name },
+    identity: run.identity,
+  };
 }
 
 /**
@@ -38,10 +54,10 @@ export async function loadRunContent(
  * after a crash (at-least-once window, see run-mailing.ts) carries the same one and the receiver can recognise it.
  */
 export function buildMail(content: RunContent, recipient: Recipient): OutgoingMail {
-  return {
+  return addressMailingMail(content.identity, content.owner, { clientId: recipient.clientId, email: recipient.email, fullName: recipient.fullName ?? '' }, {
     to: recipient.email,
     subject: content.subject,
     text: content.body,
     headers: { 'Message-ID': `<delivery-${recipient.id}.attempt-${content.attemptId}@${content.messageIdDomain}>` },
-  };
+  });
 }

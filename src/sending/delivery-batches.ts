@@ -1,5 +1,6 @@
 // The run's deliveries read in batches keyed by the last delivery id, each batch marked `sending` in the statement
-// that reads it (before any SMTP call); the next batch is read while the current one sends.
+// that reads it (before any SMTP call); the next batch is read while the current one sends. A client who unsubscribed
+// or bounced after the run's snapshot is marked `skipped` (with the reason) by that same statement, never sent.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Recipient } from './build-mail.js';
 
@@ -45,12 +46,18 @@ export class DeliveryBatches {
 
   private refill(): Promise<void> {
     this.fetching ??= this.sequelize
-      .query<{ id: string; email: string; tries: number; full_name: string | null }>(
-        `UPDATE deliveries d SET status = 'sending', updated_at = now()
-         WHERE d.id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
-                        ORDER BY id LIMIT $3)
+      .query<{ id: string; email: string; tries: number; client_id: number | null; full_name: string | null; status: string }>(
+        `WITH batch AS (
+           SELECT b.id, c.full_name,
+                  CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END AS reason
+           FROM deliveries b LEFT JOIN clients c ON c.id = b.client_id
+           WHERE b.attempt_id = $1 AND b.status IN ('pending', 'sending') AND b.id > $2 ORDER BY b.id LIMIT $3)
+         UPDATE deliveries d SET status = CASE WHEN batch.reason IS NULL THEN 'sending' ELSE 'skipped' END,
+                skip_reason = batch.reason, updated_at = now()
+         FROM batch
+         WHERE d.id = batch.id
            AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
-         RETURNING d.id::text AS id, d.email, d.tries, (SELECT c.full_name FROM clients c WHERE c.id = d.client_id) AS full_name`,
+         RETURNING d.id::text AS id, d.email, d.tries, d.client_id, batch.full_name, d.status`,
         { bind: [this.attemptId, this.lastId, this.batchSize], type: QueryTypes.SELECT },
       )
       .then((rows) => {
@@ -58,7 +65,9 @@ export class DeliveryBatches {
         if (rows.length > 0) this.lastId = rows[rows.length - 1]!.id;
         if (rows.length < this.batchSize) this.exhausted = true;
         if (!this.halted()) {
-          for (const row of rows) this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name });
+          for (const row of rows) {
+            if (row.status === 'sending') this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name, clientId: row.client_id });
+          }
         }
       })
       .finally(() => {

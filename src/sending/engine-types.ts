@@ -2,6 +2,7 @@
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
 import type { MailTransport } from '../mail/transport.js';
+import type { MailIdentitySettings } from '../audience/mail-identity.js';
 import type { AttemptTrigger } from '../models/attempt.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { EngineMetrics } from '../observability/metrics.js';
@@ -10,6 +11,8 @@ export interface EngineDeps {
   sequelize: Sequelize;
   transport: MailTransport;
   log: Logger;
+  /** The service's address and the unsubscribe links' base and secret: every mailing mail carries them. */
+  identity: MailIdentitySettings;
   /** Names this process in attempts.locked_by. */
   workerId?: string;
   /** Domain part of the Message-IDs (stable per delivery, so a resent mail is recognisable). */
@@ -59,6 +62,8 @@ export type RunOutcome =
       failed: number;
       /** Sent, but the server's answer to the end of DATA never came or was garbage: not resent, not in `failed`. */
       unknown: number;
+      /** In the snapshot but not sent to: unsubscribed or bounced clients. */
+      skipped: number;
       serverResponse: string | null;
     }
   /** Another live process holds the run, or it was finished before. */

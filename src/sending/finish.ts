@@ -45,6 +45,8 @@ async function finish(sequelize: Sequelize, attemptId: number, me: string): Prom
     sent: number;
     failed: number;
     unknown: number;
+    skipped: number;
+    unsubscribed: number;
     first_error: string | null;
     first_unknown: string | null;
     last_ok: string | null;
@@ -53,6 +55,8 @@ async function finish(sequelize: Sequelize, attemptId: number, me: string): Prom
             count(*) FILTER (WHERE status = 'sent')::int AS sent,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
+            count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+            count(*) FILTER (WHERE skip_reason = 'unsubscribed')::int AS unsubscribed,
             (SELECT coalesce(response_code::text || ' ', '') || coalesce(response, '') FROM deliveries
               WHERE attempt_id = $1 AND status = 'failed' ORDER BY id LIMIT 1) AS first_error,
             (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'unknown' ORDER BY id LIMIT 1) AS first_unknown,
@@ -64,13 +68,20 @@ async function finish(sequelize: Sequelize, attemptId: number, me: string): Prom
   const sent = summary?.sent ?? 0;
   const failed = summary?.failed ?? 0;
   const unknown = summary?.unknown ?? 0;
+  const skipped = summary?.skipped ?? 0;
+  const unsubscribed = summary?.unsubscribed ?? 0;
   // an unknown outcome is not a confirmed delivery: the run is a failure, its report says how many are unknown
   // (counted apart from failed_count, which stays the refusals and errors)
-  const status = failed === 0 && sent === total ? 'success' : 'failure';
+  // skipped recipients (unsubscribed, bounced) were meant not to be sent: they do not make a run a failure
+  const status = failed === 0 && sent + skipped === total ? 'success' : 'failure';
   let serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
   if (unknown > 0) {
     const unknownNote = `${unknown} unknown (sent, but the server gave no verdict; not resent): ${summary?.first_unknown ?? ''}`.trim();
     serverResponse = serverResponse?.trim() ? `${unknownNote} | first failure: ${serverResponse.trim()}` : unknownNote;
+  }
+  if (skipped > 0) {
+    const skippedNote = `${skipped} skipped (${unsubscribed} unsubscribed, ${skipped - unsubscribed} bounced)`;
+    serverResponse = serverResponse?.trim() ? `${serverResponse.trim()} | ${skippedNote}` : skippedNote;
   }
   const [row] = await sequelize.query<{ id: number }>(
     `UPDATE attempts SET status = $3, recipients_count = $4, sent_count = $5, failed_count = $6, server_response = $7,
@@ -85,5 +96,5 @@ async function finish(sequelize: Sequelize, attemptId: number, me: string): Prom
     return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
   }
   dataChanged('attempt');
-  return { kind: 'done', attemptId, status, total, sent, failed, unknown, serverResponse: serverResponse?.trim() || null };
+  return { kind: 'done', attemptId, status, total, sent, failed, unknown, skipped, serverResponse: serverResponse?.trim() || null };
 }

@@ -75,7 +75,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const { mailingId } = claimed;
 
   const stopReason = await whyNotSend(sequelize, mailingId);
-  const content = stopReason ? undefined : await loadRunContent(sequelize, { attemptId, mailingId, messageIdDomain: settings.messageIdDomain });
+  const content = stopReason ? undefined : await loadRunContent(sequelize, { attemptId, mailingId, messageIdDomain: settings.messageIdDomain, identity: deps.identity });
   if (!content) return dropOrCancel(sequelize, attemptId, me, stopReason ?? 'the mailing was deleted');
   await logRunStart(deps, attemptId);
 

@@ -1,6 +1,7 @@
 // The send loop: `concurrency` lanes take deliveries from the batches and hand each mail to the transport, trying a
 // temporary failure again after the retry policy's wait, and recording what became of each mail (write-behind).
 import { classifyMailError } from '../mail/mail-errors.js';
+import { isHardBounce } from '../mail/bounces.js';
 import type { MailTransport } from '../mail/transport.js';
 import { buildMail, type RunContent } from './build-mail.js';
 import type { DeliveryBatches, DeliveryRow } from './delivery-batches.js';
@@ -77,7 +78,10 @@ function deliverer(options: SendLoopOptions): (row: DeliveryRow) => Promise<void
         if (error.code !== undefined && SERVER_WIDE_CODES.has(error.code)) {
           outage ??= { code: error.responseCode ?? null, response: `not tried: the mail server failed for every recipient: ${response}`.slice(0, 2000) };
         }
-        writer.record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response, sentAt: null });
+        // only a refusal of the recipient says anything about its address (not one of our sender, nor a lost line)
+        const ofRecipient = error.command === undefined || /^(RCPT|DATA)/i.test(error.command);
+        const hardBounce = ofRecipient && error.responseCode !== undefined && isHardBounce(error.responseCode, error.response);
+        writer.record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response, sentAt: null, hardBounce });
         return;
       }
     }

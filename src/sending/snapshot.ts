@@ -1,4 +1,5 @@
-// The run's recipients, frozen once into `deliveries` (one `pending` row per client): a resumed run keeps its first snapshot.
+// The run's recipients, frozen once into `deliveries` (one `pending` row per client; `skipped` with the reason for an
+// unsubscribed or bounced one): a resumed run keeps its first snapshot.
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 /**
@@ -15,8 +16,11 @@ export async function snapshotRecipients(sequelize: Sequelize, attemptId: number
   // the UPDATE cannot see the rows its WITH inserts (one snapshot per statement): earlier rows + the new ones
   const [row] = await sequelize.query<{ n: number }>(
     `WITH frozen AS (
-       INSERT INTO deliveries (attempt_id, client_id, email)
-       SELECT $1, c.id, c.email FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
+       INSERT INTO deliveries (attempt_id, client_id, email, status, skip_reason)
+       SELECT $1, c.id, c.email,
+              CASE WHEN c.unsubscribed_at IS NOT NULL OR c.bounced_at IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+              CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END
+       FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
        ORDER BY c.id
        ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING
        RETURNING 1

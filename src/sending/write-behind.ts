@@ -4,6 +4,7 @@
 // groups of 50. The groups are written one after the other, in order.
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
+import { markBounced } from '../audience/bounced-clients.js';
 
 /** What became of one delivery. */
 export interface DeliveryResult {
@@ -13,6 +14,8 @@ export interface DeliveryResult {
   code: number | null;
   response: string | null;
   sentAt: Date | null;
+  /** A refusal meaning the address does not exist (src/mail/bounces.ts): the client is marked bounced. */
+  hardBounce?: boolean;
 }
 
 export interface ResultWriter {
@@ -39,6 +42,7 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
   let flushTimer: NodeJS.Timeout | undefined;
 
   const writeResults = async (results: DeliveryResult[]): Promise<void> => {
+    const bounces = results.filter((r) => r.hardBounce).map((r) => ({ deliveryId: r.id, response: serverAnswer(r) }));
     await sequelize.query(
       `UPDATE deliveries d SET status = v.status, tries = v.tries, response_code = v.code, response = v.response,
               sent_at = v.sent_at, updated_at = now()
@@ -56,6 +60,8 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
         ],
       },
     );
+    // hard bounces mark their clients in one more statement per group (a group without any: no query)
+    if (bounces.length > 0) await markBounced(sequelize, bounces);
     options.onWritten(results);
   };
 
@@ -80,4 +86,10 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
     },
     flush,
   };
+}
+
+/** The server's answer as it said it: its reply code in front (nodemailer's text usually has it already). */
+function serverAnswer(result: DeliveryResult): string {
+  const text = (result.response ?? '').trim();
+  return result.code === null || /^\d{3}[ -]/.test(text) ? text : `${result.code} ${text}`.trim();
 }

@@ -12,13 +12,15 @@ export const TEST_FROM = 'Mailing Service <no-reply@mailing.test>';
 /** Short enough to keep tests quick, long enough for smtp-server's 100 ms greeting pause. */
 export const FAST_TIMEOUTS = { connectionMs: 500, greetingMs: 300, socketMs: 400, sendMs: 3000 };
 export const FAST_RETRY = { maxTries: 3, delayMs: () => 20 };
+/** The engine's addresses and unsubscribe links in tests (the links point at http://mailing.test). */
+export const TEST_IDENTITY = Object.freeze({ appUrl: 'http://mailing.test', unsubscribeSecret: 'test-unsubscribe-secret-0123456789', mailFrom: TEST_FROM });
 
 export function testTransport(url: string, maxConnections = 3, timeouts: Partial<SmtpTimeouts> = FAST_TIMEOUTS): MailTransport {
   return createSmtpTransport({ url, from: TEST_FROM, pool: { maxConnections, maxMessages: 100 }, timeouts, logger: () => undefined });
 }
 
 export function testEngine(db: Database, transport: MailTransport, overrides: Partial<EngineDeps> = {}): EngineDeps {
-  return { sequelize: db.sequelize, transport, log: silentLogger, retry: FAST_RETRY, concurrency: 3, messageIdDomain: 'mailing.test', ...overrides };
+  return { sequelize: db.sequelize, transport, log: silentLogger, identity: TEST_IDENTITY, retry: FAST_RETRY, concurrency: 3, messageIdDomain: 'mailing.test', ...overrides };
 }
 
 /** Inserts n clients of the owner in one statement (fast for thousands); returns their e-mails in id order. */

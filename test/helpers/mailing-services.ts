@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/log.js';
 import type { MailService } from '../../src/mail/index.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import { startMailingServices, type MailingServices, type MailingServicesOptions } from '../../src/mailings/start-mailings.js';
-import { FAST_RETRY } from './mailing-fixtures.js';
+import { FAST_RETRY, TEST_IDENTITY } from './mailing-fixtures.js';
 
 export function testMailingServices(
   db: Database,
@@ -13,7 +13,7 @@ export function testMailingServices(
 ): MailingServices {
   const mail: MailService = { transport, close: () => transport.close() };
   return startMailingServices({
-    config: { mongodbUrl: undefined, appTimezone: options.timeZone ?? 'UTC', appUrl: 'http://mailing.test' },
+    config: { mongodbUrl: undefined, appTimezone: options.timeZone ?? 'UTC', ...TEST_IDENTITY },
     db,
     mail,
     log: silentLogger,

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
 import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS } from '../../src/models/attempt.js';
-import { DELIVERY_STATUSES } from '../../src/models/delivery.js';
+import { DELIVERY_STATUSES, SKIP_REASONS } from '../../src/models/delivery.js';
 import { MAILING_STATUSES, PERIODICITIES } from '../../src/models/mailing.js';
 import { TOKEN_PURPOSES } from '../../src/models/account-token.js';
 
@@ -12,6 +12,7 @@ const LISTS: Array<[constraint: string, list: readonly string[]]> = [
   ['attempts_status_valid', ATTEMPT_STATUSES],
   ['attempts_trigger_valid', ATTEMPT_TRIGGERS],
   ['deliveries_status_valid', DELIVERY_STATUSES],
+  ['deliveries_skip_reason_valid', SKIP_REASONS],
   ['mailings_status_valid', MAILING_STATUSES],
   ['mailings_periodicity_valid', PERIODICITIES],
   ['account_tokens_purpose_valid', TOKEN_PURPOSES],

@@ -1,0 +1,82 @@
+// Who a mailing mail is from and to, and how its recipient opts out: the addresses (From: the owner's sender name
+// with the service's address, To: the client's name, Reply-To: the owner), the RFC 8058 headers and the footer
+// line with the personal unsubscribe link. The engine's mail builder applies it to every mailing mail.
+import type { Config } from '../config.js';
+import type { MailAddress, OutgoingMail } from '../mail/transport.js';
+import { unsubscribeUrl } from './unsubscribe.js';
+
+/** What the engine needs from the configuration to address and sign mailing mails. */
+export type MailIdentitySettings = Pick<Config, 'appUrl' | 'unsubscribeSecret' | 'mailFrom'>;
+
+/** The owner of a run's mailing, as its mails present them. */
+export interface MailOwner {
+  id: number;
+  email: string;
+  fullName: string;
+  senderName: string;
+}
+
+/** One recipient of a run. */
+export interface MailRecipient {
+  /** Null when the client was deleted after the run's snapshot. */
+  clientId: number | null;
+  email: string;
+  fullName: string;
+}
+
+/** The address part of MAIL_FROM ("Name <address>" or an address). */
+export function serviceAddress(mailFrom: string): string {
+  return (/<([^>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom).trim();
+}
+
+/** A display name for a header: one line (control characters become spaces), trimmed; nodemailer encodes the rest. */
+export function displayName(name: string | null | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  return (name ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The owner's sender name, else their full name, else nothing (the bare service address). */
+export function senderNameOf(owner: Pick<MailOwner, 'senderName' | 'fullName'>): string {
+  return displayName(owner.senderName) || displayName(owner.fullName);
+}
+
+/** The footer line of the text part. Both languages: a message's language is the owner's to choose. */
+export function unsubscribeFooterText(url: string): string {
+  return `\n\n-- \nUnsubscribe / Отписаться: ${url}\n`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The footer of an HTML part, placed before </body> when there is one. */
+export function withUnsubscribeFooterHtml(html: string, url: string): string {
+  const href = escapeHtml(url);
+  const footer = `<p style="margin-top:2em;font-size:12px;color:#666"><a href="${href}">Unsubscribe / Отписаться</a></p>`;
+  const end = html.search(/<\/body\s*>/i);
+  return end === -1 ? `${html}${footer}` : `${html.slice(0, end)}${footer}${html.slice(end)}`;
+}
+
+/**
+ * The addresses, headers and footer of one mailing mail, applied to its content (subject, text, html, other
+ * headers). Without a client (deleted after the snapshot) there is no link to make: the mail goes without one.
+ */
+export function addressMailingMail(settings: MailIdentitySettings, owner: MailOwner, recipient: MailRecipient, content: OutgoingMail): OutgoingMail {
+  const from: MailAddress = { name: senderNameOf(owner), address: serviceAddress(settings.mailFrom) };
+  const to: MailAddress = { name: displayName(recipient.fullName), address: recipient.email };
+  const replyTo: MailAddress = { name: from.name, address: owner.email };
+  const mail: OutgoingMail = { ...content, from, to, replyTo };
+  if (recipient.clientId === null) return mail;
+  const url = unsubscribeUrl(settings, recipient.clientId, owner.id);
+  return {
+    ...mail,
+    // a body that shows the link already ({{ unsubscribe_url }} in the message) gets no second one
+    text: content.text.includes(url) ? content.text : `${content.text}${unsubscribeFooterText(url)}`,
+    ...(content.html !== undefined ? { html: content.html.includes(url) ? content.html : withUnsubscribeFooterHtml(content.html, url) } : {}),
+    headers: {
+      ...content.headers,
+      'List-Unsubscribe': `<${url}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}
