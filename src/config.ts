@@ -40,6 +40,8 @@ export interface Config {
   readonly appTimezone: string;
   /** Language of the screens when the browser asks for none the service speaks. */
   readonly appLocale: Language;
+  /** IMPORT_MAX_MB: the largest CSV file of clients accepted by an import, in bytes. */
+  readonly importMaxBytes: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -199,6 +201,7 @@ export function loadConfig(env: Env): Config {
     seedPassword,
     appTimezone: timeZone(env, 'APP_TIMEZONE'),
     appLocale: language(env, 'APP_LOCALE'),
+    importMaxBytes: integer(env, 'IMPORT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
   });
 }
 

@@ -26,6 +26,7 @@ import type { AttemptTrigger } from '../models/attempt.js';
 import { dataChanged } from '../events.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { settleCancelled } from './cancel-runs.js';
+import { audienceIdsSql, mailingOwnerSql } from '../mailings/recipients.js';
 
 export interface EngineDeps {
   sequelize: Sequelize;
@@ -240,7 +241,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   if (total === 0) {
     await sequelize.query(
       `INSERT INTO deliveries (attempt_id, client_id, email)
-       SELECT $1, c.id, c.email FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
+       SELECT $1, c.id, c.email FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$2')} AND c.id IN (${audienceIdsSql('$2')})
        ORDER BY c.id
        ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING`,
       { bind: [attemptId, mailingId] },
