@@ -42,6 +42,19 @@ export function mailingOwnerSql(mailing: string): string {
 
 export function mailingRecipients(sequelize: Sequelize) {
   return {
+    /** Per mailing, how many clients a run starting now would reach (for a list page: one query for the page). */
+    async audienceCounts(mailingIds: readonly number[]): Promise<Map<number, number>> {
+      const counts = new Map<number, number>(mailingIds.map((id) => [id, 0]));
+      if (mailingIds.length === 0) return counts;
+      const rows = await sequelize.query<{ id: number; n: number }>(
+        `SELECT m.id, (SELECT count(*)::int FROM clients c WHERE c.owner_id = m.owner_id AND c.id IN (${audienceIdsSql('m.id')})) AS n
+         FROM mailings m WHERE m.id = ANY($1::int[])`,
+        { bind: [mailingIds], type: QueryTypes.SELECT },
+      );
+      for (const row of rows) counts.set(Number(row.id), row.n);
+      return counts;
+    },
+
     /** How many clients the mailing's next run would reach if it started now (its audience resolved now). */
     async audienceCount(mailingId: number): Promise<number> {
       const [row] = await sequelize.query<{ n: number }>(

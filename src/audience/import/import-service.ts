@@ -333,6 +333,10 @@ export function clientImports(db: Database, settings: ImportSettings) {
       assertCan(actor, 'new', 'clients', { ownerId: actor.id });
       const record = await owned(actor, id);
       if (record.status === 'done') return result(record);
+      // a retry of an interrupted import may leave out what was chosen the first time
+      if (input.onDuplicate === undefined && record.onDuplicate) input = { ...input, onDuplicate: record.onDuplicate };
+      const given = input.mapping && typeof input.mapping === 'object' ? Object.keys(input.mapping) : [];
+      if (given.length === 0 && record.mapping) input = { ...input, mapping: record.mapping };
       if (!(DUPLICATE_CHOICES as readonly unknown[]).includes(input.onDuplicate)) {
         throw new ValidationError('Choose what to do with clients already in your list: update them or skip them.', { onDuplicate: 'Choose update or skip' });
       }
