@@ -26,7 +26,7 @@ import type { AttemptTrigger } from '../models/attempt.js';
 import { dataChanged } from '../events.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { settleCancelled } from './cancel-runs.js';
-import { audienceIdsSql, mailingOwnerSql } from '../mailings/recipients.js';
+import { snapshotRecipients } from '../mailings/recipients.js';
 
 export interface EngineDeps {
   sequelize: Sequelize;
@@ -239,13 +239,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   // the recipients, frozen once for the run (a resumed run keeps its first snapshot)
   let total = claimed.recipients_count;
   if (total === 0) {
-    await sequelize.query(
-      `INSERT INTO deliveries (attempt_id, client_id, email)
-       SELECT $1, c.id, c.email FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$2')} AND c.id IN (${audienceIdsSql('$2')})
-       ORDER BY c.id
-       ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING`,
-      { bind: [attemptId, mailingId] },
-    );
+    await snapshotRecipients(sequelize, attemptId, mailingId);
     const [count] = await sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM deliveries WHERE attempt_id = $1', {
       bind: [attemptId],
       type: QueryTypes.SELECT,

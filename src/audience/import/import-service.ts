@@ -77,9 +77,10 @@ export interface ImportSettings {
   maxBytes: number;
 }
 
+/** The mapping and the duplicate choice as a form sends them; a retry may leave out both (the first ones are kept). */
 export interface ConfirmInput {
-  mapping: unknown;
-  onDuplicate: unknown;
+  mapping?: unknown;
+  onDuplicate?: unknown;
 }
 
 function toId(value: unknown): number | undefined {
