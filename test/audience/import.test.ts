@@ -96,6 +96,14 @@ describe('importing clients from a CSV file', function () {
     ]);
   });
 
+  it('when the file names an existing client with the same name and new tags and the choice is "update", then the client gains the tags and counts as updated', async () => {
+    await createClient(db(), owner, { email: 'same@example.test', fullName: 'Same Name', comment: 'kept' });
+    const preview = await imports.upload(actor, writeUpload(csvBytes([['email', 'name', 'tags'], ['SAME@example.test', 'Same Name', 'vip; new']])));
+    const result = await imports.confirm(actor, preview.id, { mapping: preview.mapping, onDuplicate: 'update' });
+    expect({ added: result.added, updated: result.updated }).to.deep.equal({ added: 0, updated: 1 });
+    expect(await clientsOf(owner)).to.deep.equal([{ email: 'same@example.test', full_name: 'Same Name', comment: 'kept', tags: 'new,vip' }]);
+  });
+
   it('when the file repeats addresses and names an existing client and the choice is "skip", then the first line of each new address is added and the rest skipped, exactly counted', async () => {
     await createClient(db(), owner, { email: 'old@example.test', fullName: 'Old Name', comment: 'kept' });
     const preview = await imports.upload(actor, writeUpload(csvBytes(withDuplicates())));

@@ -240,11 +240,23 @@ export function clientImports(db: Database, settings: ImportSettings) {
              full_name = CASE WHEN EXCLUDED.full_name <> '' THEN EXCLUDED.full_name ELSE clients.full_name END,
              comment = CASE WHEN EXCLUDED.comment <> '' THEN EXCLUDED.comment ELSE clients.comment END,
              updated_at = now()
+           -- a client the file does not change is not rewritten (no new row version, no index entries)
+           WHERE (EXCLUDED.full_name <> '' AND EXCLUDED.full_name IS DISTINCT FROM clients.full_name)
+              OR (EXCLUDED.comment <> '' AND EXCLUDED.comment IS DISTINCT FROM clients.comment)
            RETURNING id, lower(email) AS email_key, (xmax = 0) AS inserted)
          INSERT INTO import_affected (client_id, email_key, inserted) SELECT id, email_key, inserted FROM written`,
         { bind: [ownerId], transaction },
       );
+      // the existing clients the file named without changing them still take its tags
+      await sequelize.query(
+        `INSERT INTO import_affected (client_id, email_key, inserted)
+         SELECT c.id, lower(c.email), false FROM (SELECT DISTINCT email_key FROM import_rows) AS k
+         JOIN clients c ON c.owner_id = $1 AND lower(c.email) = k.email_key
+         WHERE NOT EXISTS (SELECT 1 FROM import_affected a WHERE a.email_key = k.email_key)`,
+        { bind: [ownerId], transaction },
+      );
     }
+    await sequelize.query('CREATE INDEX ON import_affected (email_key); ANALYZE import_affected', { transaction });
     // tags: created once per name (the first spelling in the file), then linked to the clients written
     await sequelize.query(
       `INSERT INTO tags (owner_id, name)
