@@ -20,7 +20,7 @@ import { clientImports } from '../src/audience/import/import-service.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { projectRoot } from '../src/paths.js';
 import { openAttempt } from '../src/sending/run-mailing.js';
-import { snapshotRecipients } from '../src/mailings/recipients.js';
+import { snapshotRecipients } from '../src/sending/snapshot.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { startTestApp } from '../test/helpers/app.js';

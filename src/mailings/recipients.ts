@@ -40,20 +40,6 @@ export function mailingOwnerSql(mailing: string): string {
   return `(SELECT m.owner_id FROM mailings m WHERE m.id = ${mailing})`;
 }
 
-/**
- * A run's recipients frozen into its deliveries (one `pending` row per client): the mailing's audience resolved now,
- * in ONE statement whatever its size. A client already there (a resumed run) stays as it is.
- */
-export async function snapshotRecipients(sequelize: Sequelize, attemptId: number, mailingId: number): Promise<void> {
-  await sequelize.query(
-    `INSERT INTO deliveries (attempt_id, client_id, email)
-     SELECT $1, c.id, c.email FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$2')} AND c.id IN (${audienceIdsSql('$2')})
-     ORDER BY c.id
-     ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING`,
-    { bind: [attemptId, mailingId] },
-  );
-}
-
 export function mailingRecipients(sequelize: Sequelize) {
   return {
     /** Per mailing, how many clients a run starting now would reach (for a list page: one query for the page). */
