@@ -72,8 +72,9 @@ const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange,
       setMatchingNote(translateMessage('pickerAllClientsChosen', resource.id));
       return;
     }
-    const found = await getJson<{ ids: number[]; more: boolean }>(`/admin/api/client-picker/matching?q=${encodeURIComponent(typed)}`);
+    const found = await getJson<{ ids: number[]; more: boolean; labels: Found[] }>(`/admin/api/client-picker/matching?q=${encodeURIComponent(typed)}`);
     if (!found) return;
+    setLabels((known) => new Map([...known, ...found.labels.map((client): [string, string] => [String(client.id), client.label])]));
     write([...new Set([...ids, ...found.ids.map(String)])]);
     setMatchingNote(translateMessage(found.more ? 'pickerMatchingTooMany' : 'pickerMatchingAdded', resource.id, { count: found.ids.length }));
   };
@@ -95,6 +96,13 @@ const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange,
   return (
     <FormGroup error={Boolean(error)}>
       <Label required={property.isRequired}>{translateProperty(property.label, resource.id)}</Label>
+      <Box mb="sm">
+        <Button type="button" size="sm" variant="outlined" onClick={() => void addMatching()} data-testid="picker-all-matching">
+          {typed.trim() === '' ? translateMessage('pickerAllClients', resource.id) : translateMessage('pickerAllMatching', resource.id, { query: typed.trim() })}
+        </Button>
+        {audienceAll ? <Text mt="sm" className="client-picker-all">{translateMessage('pickerAllClientsChosen', resource.id)}</Text> : null}
+        {matchingNote && !audienceAll ? <Text mt="sm" className="client-picker-note">{matchingNote}</Text> : null}
+      </Box>
       <SelectAsync
         cacheOptions
         defaultOptions
@@ -108,13 +116,7 @@ const ClientPicker: React.FC<BasePropertyProps> = ({ property, record, onChange,
         inputId={`picker-${property.path}`}
         placeholder="Type to find your clients…"
       />
-      <Box mt="sm">
-        <Button type="button" size="sm" variant="outlined" onClick={() => void addMatching()} data-testid="picker-all-matching">
-          {typed.trim() === '' ? translateMessage('pickerAllClients', resource.id) : translateMessage('pickerAllMatching', resource.id, { query: typed.trim() })}
-        </Button>
-        {audienceAll ? <Text mt="sm" className="client-picker-all">{translateMessage('pickerAllClientsChosen', resource.id)}</Text> : null}
-        {matchingNote && !audienceAll ? <Text mt="sm" className="client-picker-note">{matchingNote}</Text> : null}
-      </Box>
+
       <Box mt="default" className="client-picker-chosen">
         <Text mb="sm">
           {ids.length === 0 ? 'No client chosen yet.' : `${ids.length.toLocaleString('en-US')} client${ids.length === 1 ? '' : 's'} chosen`}

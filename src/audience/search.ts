@@ -6,6 +6,8 @@ import { recipientLabel } from '../mailings/recipients.js';
 export const PICKER_PAGE = 20;
 /** "All matching" turns at most this many clients into chosen ids; beyond it, a tag or "all clients" is the way. */
 export const MATCHING_MAX = 10_000;
+/** "All matching" names this many of the clients it adds (as many as the picker draws before "show all"). */
+const LABELLED = 100;
 
 export interface FoundClient {
   id: number;
@@ -39,13 +41,19 @@ export function clientSearch(sequelize: Sequelize) {
      * Every matching client's id ("all matching" in the picker), at most MATCHING_MAX; `more` when there are
      * more (the picker then says to use a tag or "all clients").
      */
-    async ids(ownerId: number, text: string): Promise<{ ids: number[]; more: boolean }> {
+    async ids(ownerId: number, text: string): Promise<{ ids: number[]; more: boolean; labels: Array<{ id: number; label: string }> }> {
       const [row] = await sequelize.query<{ ids: number[] | null }>(
         `SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT c.id FROM clients c WHERE ${MATCHES} ORDER BY c.id LIMIT $3) AS found`,
         { bind: [ownerId, containsPattern(text), MATCHING_MAX + 1], type: QueryTypes.SELECT },
       );
-      const ids = row?.ids ?? [];
-      return { ids: ids.slice(0, MATCHING_MAX), more: ids.length > MATCHING_MAX };
+      const ids = (row?.ids ?? []).slice(0, MATCHING_MAX + 1);
+      // the picker draws the first LABELLED chips at once; the others are named when asked ("show all")
+      const named = await sequelize.query<{ id: number; email: string; full_name: string }>(
+        'SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $1 AND c.id = ANY($2::int[]) ORDER BY c.id',
+        { bind: [ownerId, ids.slice(0, LABELLED)], type: QueryTypes.SELECT },
+      );
+      const labels = named.map((client) => ({ id: client.id, label: recipientLabel({ email: client.email, fullName: client.full_name }) }));
+      return { ids: ids.slice(0, MATCHING_MAX), more: ids.length > MATCHING_MAX, labels };
     },
   };
 }

@@ -176,7 +176,11 @@ describe('clients import and export in the back office', function () {
     expect(byEmail.body.clients).to.have.length(10);
     const matching = await owner.get(`/admin/api/client-picker/matching?q=${encodeURIComponent('ова')}`);
     // Петрова, Смирнова, Попова, Козлова, Морозова
-    expect(matching.body).to.deep.equal({ ids: [1, 3, 5, 8, 10], more: false });
+    expect({ ids: matching.body.ids, more: matching.body.more }).to.deep.equal({ ids: [1, 3, 5, 8, 10], more: false });
+    expect(matching.body.labels.map((c: { label: string }) => c.label)).to.deep.equal([
+      'Анна Петрова <anna@example.test>', 'Вера Смирнова <vera@example.test>', 'Дина Попова <dina@example.test>',
+      'Зоя Козлова <zoya@example.test>', 'Кира Морозова <kira@example.test>',
+    ]);
     await importFile(owner, csvBytes([['email'], ...Array.from({ length: 25 }, (_, i) => [`more${i}@example.test`])]));
     const page = await owner.get('/admin/api/client-picker?q=more');
     expect(page.body.clients).to.have.length(20);
@@ -186,7 +190,7 @@ describe('clients import and export in the back office', function () {
   it('when a second user uses the pickers, the export, the import result and the refused rows, then they never see the first user\'s clients, tags or import', async () => {
     const result = await importFile(owner, csvBytes([['email', 'tags'], ['anna@example.test', 'vip'], ['bad', '']]));
     expect((await other.get('/admin/api/client-picker?q=anna')).body).to.deep.equal({ clients: [], more: false });
-    expect((await other.get('/admin/api/client-picker/matching?q=')).body).to.deep.equal({ ids: [], more: false });
+    expect((await other.get('/admin/api/client-picker/matching?q=')).body).to.deep.equal({ ids: [], more: false, labels: [] });
     expect((await other.get('/admin/api/tag-picker?q=vip')).body).to.deep.equal({ tags: [] });
     const exported = parse((await download(other, '/admin/audience/clients.csv')).bytes, { bom: true }) as string[][];
     expect(exported).to.have.length(1); // the header only
