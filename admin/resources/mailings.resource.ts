@@ -32,7 +32,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         // NOT a reference: AdminJS would populate it record by record (quadratic in the number of ids); our picker
         // reads and writes it as one value, "12,15,20"
         // the audience: all the owner's clients, clients with chosen tags, chosen clients, or any mix of them
-        audienceAll: { type: 'boolean', position: 2, isVisible: { list: false, filter: false, show: true, edit: true } },
+        audienceAll: { type: 'boolean', isRequired: false, position: 2, isVisible: { list: false, filter: false, show: true, edit: true } },
         tagIds: {
           type: 'string',
           position: 3,
