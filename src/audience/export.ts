@@ -44,8 +44,14 @@ export function clientExport(sequelize: Sequelize) {
       if (filter.createdTo) add((n) => `c.created_at <= $${n}`, filter.createdTo);
       const csv = stringify({ bom: true, header: true, columns: EXPORT_HEADER, cast: { string: neutraliseCell } });
       csv.pipe(out);
+      // the asker may go away mid-file: then stop reading pages, and never wait for a drain that cannot come
+      let gone = false;
+      const closed = new Promise<void>((resolve) => out.once('close', () => {
+        gone = true;
+        resolve();
+      }));
       let written = 0;
-      for (;;) {
+      while (!gone) {
         const rows = await sequelize.query<{ id: number; email: string; full_name: string; comment: string; tags: string | null; created_at: Date }>(
           `SELECT c.id, c.email, c.full_name, c.comment, c.created_at,
                   (SELECT string_agg(t.name, ', ' ORDER BY lower(t.name)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.client_id = c.id) AS tags
@@ -53,14 +59,21 @@ export function clientExport(sequelize: Sequelize) {
           { bind, type: QueryTypes.SELECT },
         );
         for (const row of rows) {
-          if (!csv.write([row.email, row.full_name, row.comment, row.tags ?? '', new Date(row.created_at).toISOString()])) await once(csv, 'drain');
+          if (!csv.write([row.email, row.full_name, row.comment, row.tags ?? '', new Date(row.created_at).toISOString()])) {
+            await Promise.race([once(csv, 'drain'), closed]);
+          }
+          if (gone) break;
         }
         written += rows.length;
         if (rows.length < PAGE) break;
         bind[1] = rows[rows.length - 1]!.id;
       }
+      if (gone) {
+        csv.destroy();
+        return written;
+      }
       csv.end();
-      await once(out, 'finish').catch(() => undefined);
+      await Promise.race([once(out, 'finish').catch(() => undefined), closed]);
       return written;
     },
   };
