@@ -111,6 +111,7 @@ export const en = {
     blog_posts: 'Blog posts',
     // values shown as badges, per property
     isSuperuser: { true: 'Yes', false: 'No' },
+    audienceAll: { true: 'Yes', false: 'No' },
     periodicity: { daily: 'daily', weekly: 'weekly', monthly: 'monthly' },
     trigger: { schedule: 'on schedule', cli: 'command line', manual: 'sent by hand' },
     permissions: {

@@ -109,6 +109,7 @@ export const ru: Catalogue = {
     groups: 'Группы',
     blog_posts: 'Записи блога',
     isSuperuser: { true: 'Да', false: 'Нет' },
+    audienceAll: { true: 'Да', false: 'Нет' },
     periodicity: { daily: 'ежедневно', weekly: 'еженедельно', monthly: 'ежемесячно' },
     trigger: { schedule: 'по расписанию', cli: 'из командной строки', manual: 'вручную' },
     permissions: {

@@ -73,7 +73,7 @@ function sendUntilAnswered(url: string, cookie: string, options: { declareLength
 }
 
 describe('clients import and export in the back office', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const db = useTestDatabase();
   const app = useTestApp(db);
   let owner: AdminClient;

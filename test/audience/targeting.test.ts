@@ -18,7 +18,7 @@ import { testMailingServices } from '../helpers/mailing-services.js';
 const DAY = 24 * 3_600_000;
 
 describe('targeting a mailing', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   const db = useTestDatabase();
   let smtp: SmtpTestServer;
   let transport: MailTransport;
