@@ -1,10 +1,15 @@
 // Back-office requests AdminJS cannot answer sensibly: an unknown resource or action (AdminJS throws, i.e. a 500)
 // is a 404 with a message (a list query that asks for what a resource does not offer, a BadQueryError, is a 400:
-// admin/error-answers.ts answers it).
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+// admin/error-answers.ts answers it). Also the mailing form's pickers' own small API (pickerApi).
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type AdminJS from 'adminjs';
 import type { ActionDecorator } from 'adminjs';
-import { NotFoundError } from '../src/errors.js';
+import type { ServiceContext } from '../src/context.js';
+import { can, type Actor } from '../src/access/policy.js';
+import { clientSearch } from '../src/audience/search.js';
+import { clientTags } from '../src/audience/tags.js';
+import { ForbiddenError, NotFoundError } from '../src/errors.js';
+import { actorOf } from './current-admin.js';
 import { backOfficeAnswer, sendBackOfficeAnswer } from './error-answers.js';
 
 type Kind = 'resource' | 'record' | 'bulk';
@@ -64,4 +69,46 @@ export function unknownRoutes(admin: AdminJS): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * The mailing form's pickers (admin/components/client-picker.tsx, tag-picker.tsx): the user's OWN clients found by
+ * a piece of e-mail or name (a page and "more", no count), every matching id for "all matching", and the user's
+ * tags. Nobody's clients but the logged-in user's, a superuser's neither: a mailing only goes to its owner's.
+ */
+export function pickerApi(ctx: ServiceContext): Router {
+  const router = Router();
+  const search = clientSearch(ctx.db.sequelize);
+  const tags = clientTags(ctx.db.sequelize);
+  const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 200) : '');
+
+  const actorFor = (req: Request, res: Response): Actor | undefined => {
+    const actor = actorOf(req.session?.adminUser as never);
+    if (!actor) {
+      res.status(401).json({ notice: { message: 'Your session has ended. Log in again.', type: 'error' } });
+      return undefined;
+    }
+    if (!can(actor, 'new', 'mailings', { ownerId: actor.id }) && !can(actor, 'list', 'clients', { ownerId: actor.id })) {
+      sendBackOfficeAnswer(req, res, backOfficeAnswer(new ForbiddenError('You keep no clients of your own to choose from.')));
+      return undefined;
+    }
+    return actor;
+  };
+  const answer = (res: Response, work: Promise<unknown>, next: NextFunction): void => {
+    work.then((body) => res.set('Cache-Control', 'no-store').json(body), next);
+  };
+
+  router.get('/client-picker', (req, res, next) => {
+    const actor = actorFor(req, res);
+    if (actor) answer(res, search.find(actor.id, text(req.query.q)), next);
+  });
+  router.get('/client-picker/matching', (req, res, next) => {
+    const actor = actorFor(req, res);
+    if (actor) answer(res, search.ids(actor.id, text(req.query.q)), next);
+  });
+  router.get('/tag-picker', (req, res, next) => {
+    const actor = actorFor(req, res);
+    if (actor) answer(res, tags.search(actor.id, text(req.query.q)).then((found) => ({ tags: found })), next);
+  });
+  return router;
 }

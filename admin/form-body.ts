@@ -19,6 +19,8 @@ export interface BodyLimits {
   maxFileBytes: number;
   /** JSON is accepted besides forms (the back office's own API calls send it). */
   json: boolean;
+  /** What a refusal for size says instead of the general "The request is too large" (e.g. the import's file limit). */
+  tooLargeMessage?: string;
 }
 
 export interface ParsedBody {
@@ -92,8 +94,12 @@ export function unsupportedTypeMessage(type: string, json: boolean): string {
   return `This address accepts ${accepted}, not ${type || 'a body without a Content-Type'}.`;
 }
 
+export function tooLargeMessage(limits: BodyLimits): string {
+  return limits.tooLargeMessage ?? `The request is too large: at most ${megabytes(limits.maxBytes)} are accepted here.`;
+}
+
 function tooLarge(limits: BodyLimits): BodyRefused {
-  return new BodyRefused(413, `The request is too large: at most ${megabytes(limits.maxBytes)} are accepted here.`);
+  return new BodyRefused(413, tooLargeMessage(limits));
 }
 
 /** Counts the bytes as they arrive, so a chunked body (no Content-Length) is held to the limit too. */
@@ -215,7 +221,7 @@ function readForm(req: Request, res: Response, limits: BodyLimits, uploadDir: st
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
       });
-      stream.once('limit', () => settle(new BodyRefused(413, `The file "${filename.slice(0, 100)}" is too large: at most ${megabytes(limits.maxFileBytes)}.`)));
+      stream.once('limit', () => settle(new BodyRefused(413, limits.tooLargeMessage ?? `The file "${filename.slice(0, 100)}" is too large: at most ${megabytes(limits.maxFileBytes)}.`)));
       const written = new Promise<void>((done, failed) => {
         target.stream.once('finish', () => {
           files[name] = { path: target.path, name: filename, type: info.mimeType, size };

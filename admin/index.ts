@@ -21,9 +21,11 @@ import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
-import { unknownRoutes } from './api-routes.js';
+import { pickerApi, unknownRoutes } from './api-routes.js';
+import { audienceDownloads } from './audience-downloads.js';
+import { importsOf } from './resources/client.actions.js';
 import { backOfficeErrorHandler } from './error-answers.js';
-import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
+import { guardedBodies, importLimits, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -77,6 +79,7 @@ function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardO
     appUrl: ctx.config.appUrl,
     uploadDir: uploadTempFolder(ctx),
     fileResources: ['blog_posts'],
+    fileActions: [{ resource: 'clients', action: 'importClients', limits: importLimits(ctx.config.importMaxBytes) }],
     renderLogin: (errorMessage) => admin.renderLogin({ action: admin.options.loginPath, errorMessage }),
   };
 }
@@ -98,6 +101,9 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
   app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), guardedBodies(guard), unknownRoutes(admin));
+  // the clients' CSV downloads and the pickers' API: plain routes, for the logged-in user's own records
+  app.use(audienceDownloads(ctx, importsOf(ctx)));
+  app.use(`${ADMIN_ROOT}/api`, pickerApi(ctx));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { contentSecurityPolicy, xFrameOptions } from 'helmet';
-import { BodyRefused, hasBody, megabytes, readBody, type BodyLimits } from './form-body.js';
+import { BodyRefused, hasBody, megabytes, readBody, tooLargeMessage, type BodyLimits } from './form-body.js';
 import { noticeBody } from './error-answers.js';
 
 const MB = 1024 * 1024;
@@ -19,6 +19,21 @@ export const FORM_LIMITS: Readonly<BodyLimits> = Object.freeze({ maxBytes: 6 * M
  */
 export const UPLOAD_LIMITS: Readonly<BodyLimits> = Object.freeze({ ...FORM_LIMITS, maxBytes: FORM_LIMITS.maxBytes + 4 * MB, maxFiles: 1, maxFileBytes: 4 * MB });
 
+/**
+ * The clients' CSV import: one file up to IMPORT_MAX_MB (and a few small fields). A larger declared body is refused
+ * before any of it is read; a larger chunked one as soon as the file passes the limit.
+ */
+export function importLimits(maxFileBytes: number): Readonly<BodyLimits> {
+  return Object.freeze({
+    ...FORM_LIMITS,
+    maxBytes: maxFileBytes + 64 * 1024,
+    maxFields: 20,
+    maxFiles: 1,
+    maxFileBytes,
+    tooLargeMessage: `The file is too large: at most ${megabytes(maxFileBytes)} can be imported at once. Split it into smaller files.`,
+  });
+}
+
 export interface RequestGuardOptions {
   /** AdminJS's root ('/admin') and login page ('/admin/login'). */
   rootPath: string;
@@ -29,6 +44,8 @@ export interface RequestGuardOptions {
   uploadDir: string;
   /** AdminJS resources whose new and edit actions take a file. */
   fileResources: readonly string[];
+  /** Resource actions that take a file, each with its own limits (the clients' import). */
+  fileActions?: ReadonlyArray<{ resource: string; action: string; limits: Readonly<BodyLimits> }>;
   /** The login page with a message, for a refused login. */
   renderLogin(message: string): Promise<string>;
 }
@@ -85,6 +102,7 @@ export function guardedBodies(options: RequestGuardOptions): RequestHandler {
   fs.mkdirSync(options.uploadDir, { recursive: true });
   removeLeftovers(options.uploadDir);
   const takesFiles = fileRoutes(options.rootPath, options.fileResources);
+  const fileActions = new Map((options.fileActions ?? []).map((each) => [`${options.rootPath}/api/resources/${each.resource}/actions/${each.action}`, each.limits]));
   return (req, res, next) => {
     const url = req.originalUrl.split('?')[0]!;
     if (SAFE_METHODS.has(req.method) || !hasBody(req)) return parsed(req, {}, {}, next);
@@ -95,10 +113,11 @@ export function guardedBodies(options: RequestGuardOptions): RequestHandler {
       res.redirect(302, options.loginPath);
       return;
     }
-    const limits = isLogin ? LOGIN_LIMITS : takesFiles(url) ? UPLOAD_LIMITS : FORM_LIMITS;
+    const action = fileActions.get(url);
+    const limits = isLogin ? LOGIN_LIMITS : action ?? (takesFiles(url) ? UPLOAD_LIMITS : FORM_LIMITS);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBytes) {
-      refuse(req, res, options, 413, `The request is too large: at most ${megabytes(limits.maxBytes)} are accepted here.`);
+      refuse(req, res, options, 413, tooLargeMessage(limits));
       return;
     }
     readBody(req, res, limits, options.uploadDir).then(

@@ -52,6 +52,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** DELIVERY_RETENTION_DAYS: delivery rows of runs finished longer ago are deleted by the daily job. */
   readonly deliveryRetentionDays: number;
+  /** IMPORT_MAX_MB: the largest CSV file of clients accepted by an import, in bytes. */
+  readonly importMaxBytes: number;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -240,6 +242,7 @@ export function loadConfig(env: Env): Config {
     metricsToken: metricsToken(env, 'METRICS_TOKEN'),
     // at least 31 days: the dashboard's "last 30 days" figures are counted from the delivery rows
     deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 180, 31, 36_500),
+    importMaxBytes: integer(env, 'IMPORT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
   });
 }
 

@@ -12,4 +12,7 @@ export const Components = {
   ClientPicker: componentLoader.add('ClientPicker', source('client-picker.tsx')),
   ConfirmAction: componentLoader.add('ConfirmAction', source('confirm-action.tsx')),
   Dashboard: componentLoader.add('Dashboard', source('dashboard.tsx')),
+  ImportClients: componentLoader.add('ImportClients', source('import-clients.tsx')),
+  ExportClients: componentLoader.add('ExportClients', source('export-clients.tsx')),
+  TagPicker: componentLoader.add('TagPicker', source('tag-picker.tsx')),
 };

@@ -44,6 +44,8 @@ export function mailingInput(params: Params): Partial<MailingInput> {
   const result: Record<string, unknown> = {};
   if (params.messageId !== undefined && params.messageId !== null && params.messageId !== '') result.messageId = Number(params.messageId);
   if (params.clientIds !== undefined) result.clientIds = clientIdsOf(params.clientIds);
+  if (params.tagIds !== undefined) result.tagIds = clientIdsOf(params.tagIds);
+  if (params.audienceAll !== undefined) result.audienceAll = params.audienceAll === true || params.audienceAll === 'true';
   for (const field of ['startAt', 'endAt'] as const) {
     const value = params[field];
     if (typeof value === 'string' && value !== '') result[field] = new Date(value);

@@ -21,7 +21,7 @@ function describeRecipients(fallback: Language, preview: RecipientsPreview): str
 }
 
 /** The fields a mailing form shows and the only ones a write accepts. */
-export const MAILING_FIELDS = ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+export const MAILING_FIELDS = ['messageId', 'audienceAll', 'tagIds', 'clientIds', 'startAt', 'endAt', 'periodicity'];
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { Message, Attempt } = ctx.db.models;
@@ -36,20 +36,28 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
     async extend(rows, detail) {
       // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
       if (!detail) {
-        const counts = await recipients.counts(rows.map((row) => Number(row.id)));
+        // who a run starting now would reach: chosen clients, tagged clients and "all", each client once
+        const counts = await recipients.audienceCounts(rows.map((row) => Number(row.id)));
         for (const row of rows) row.recipientsCount = counts.get(Number(row.id)) ?? 0;
         return;
       }
       // the detail (show page) is only built for a mailing the scope already allowed
       for (const row of rows) {
-        const [message, ids, preview, attempts] = await Promise.all([
+        const [message, ids, preview, attempts, tags, audienceNow] = await Promise.all([
           Message.findByPk(Number(row.messageId), { attributes: ['subject'] }),
           recipients.ids(Number(row.id)),
           recipients.preview(Number(row.id)),
           Attempt.findAll({ where: { mailingId: Number(row.id) }, order: [['attemptedAt', 'DESC']], limit: ATTEMPTS_SHOWN }),
+          recipients.tags(Number(row.id)),
+          recipients.audienceCount(Number(row.id)),
         ]);
         row.clientIds = ids.join(',');
         row.recipientsCount = preview.count;
+        row.tagIds = tags.map((tag) => tag.id).join(',');
+        // the tag picker names the chosen tags from this one value ("3:vip|7:Москва"); the show page lists them
+        row.tagNames = tags.map((tag) => `${tag.id}:${tag.name.replace(/\|/g, '/')}`).join('|');
+        row.tags = tags.map((tag) => tag.name).join(', ');
+        row.audienceNow = audienceNow;
         row.messageSubject = message?.subject ?? '';
         row.recipients = describeRecipients(ctx.config.appLocale, preview);
         row.latestAttempts = attempts

@@ -22,7 +22,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
       editProperties: MAILING_FIELDS,
       showProperties: [
-        'id', 'ownerId', 'messageId', 'messageSubject', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
+        'id', 'ownerId', 'messageId', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
         'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts',
       ],
       properties: {
@@ -31,18 +31,29 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         messageId: { type: 'reference', reference: 'messages', isRequired: true, position: 1 },
         // NOT a reference: AdminJS would populate it record by record (quadratic in the number of ids); our picker
         // reads and writes it as one value, "12,15,20"
+        // the audience: all the owner's clients, clients with chosen tags, chosen clients, or any mix of them
+        audienceAll: { type: 'boolean', isRequired: false, position: 2, isVisible: { list: false, filter: false, show: true, edit: true } },
+        tagIds: {
+          type: 'string',
+          position: 3,
+          components: { edit: Components.TagPicker },
+          isVisible: { list: false, filter: false, show: false, edit: true },
+        },
+        tags: { ...readOnly, type: 'string' },
+        tagNames: { isVisible: false },
+        audienceNow: { ...readOnly, type: 'number' },
         clientIds: {
           type: 'string',
-          isRequired: true,
-          position: 2,
+          isRequired: false,
+          position: 4,
           components: { edit: Components.ClientPicker },
           custom: { reference: 'clients' },
           isVisible: { list: false, filter: false, show: false, edit: true },
         },
         recipientsCount: { type: 'number', isSortable: false, isVisible: { list: true, filter: false, show: false, edit: false } },
-        startAt: { type: 'datetime', isRequired: true, position: 3 },
-        endAt: { type: 'datetime', isRequired: true, position: 4 },
-        periodicity: { isRequired: true, position: 5, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
+        startAt: { type: 'datetime', isRequired: true, position: 5 },
+        endAt: { type: 'datetime', isRequired: true, position: 6 },
+        periodicity: { isRequired: true, position: 7, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
         status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
         disabledById: { ...readOnly, reference: 'users' },
         messageSubject: { ...readOnly, type: 'string' },

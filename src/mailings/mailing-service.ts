@@ -9,10 +9,15 @@ import type { MailingPlanner } from '../scheduling/planner.js';
 import { MAX_INTEGER_ID } from '../models/limits.js';
 import { cancelRuns } from '../sending/cancel-runs.js';
 import { mailingRecipients } from './recipients.js';
+import { clientTags } from '../audience/tags.js';
 
 export interface MailingInput {
   messageId: number;
   clientIds: number[];
+  /** Every client carrying one of these tags when a run starts (optional). */
+  tagIds?: number[];
+  /** Every client of the owner when a run starts (optional). */
+  audienceAll?: boolean;
   startAt: Date;
   endAt: Date;
   periodicity: Periodicity;
@@ -74,9 +79,15 @@ function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingI
   if (messageId === undefined) fields.messageId = isTooBig(input.messageId) ? 'The chosen message was not found' : 'Choose a message';
   const rawClients = Array.isArray(input.clientIds) ? input.clientIds : [];
   const clientIds = [...new Set(rawClients.map(toId))];
-  if (clientIds.length === 0) fields.clientIds = 'Choose at least one client';
+  const rawTags = Array.isArray(input.tagIds) ? input.tagIds : [];
+  const tagIds = [...new Set(rawTags.map(toId))];
+  const audienceAll = input.audienceAll === true;
+  // the audience: chosen clients, tags, all clients, or any mix; nothing at all is the one mistake
+  if (clientIds.length === 0 && tagIds.length === 0 && !audienceAll) fields.clientIds = 'Choose at least one client';
   else if (rawClients.some(isTooBig)) fields.clientIds = 'A chosen client was not found';
   else if (clientIds.includes(undefined)) fields.clientIds = 'A chosen client is not valid';
+  if (rawTags.some(isTooBig)) fields.tagIds = 'A chosen tag was not found';
+  else if (tagIds.includes(undefined)) fields.tagIds = 'A chosen tag is not valid';
   const startAt = toDate(input.startAt);
   const endAt = toDate(input.endAt);
   if (!isValidDate(startAt)) fields.startAt = 'Enter when the first send happens';
@@ -89,13 +100,17 @@ function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingI
   if (!(PERIODICITIES as readonly unknown[]).includes(input.periodicity)) fields.periodicity = 'Periodicity must be daily, weekly or monthly';
   const problems = [...new Set(Object.values(fields))];
   if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
-  return { messageId: messageId!, clientIds: clientIds as number[], startAt: startAt!, endAt: endAt!, periodicity: input.periodicity as Periodicity };
+  return {
+    messageId: messageId!, clientIds: clientIds as number[], tagIds: tagIds as number[], audienceAll,
+    startAt: startAt!, endAt: endAt!, periodicity: input.periodicity as Periodicity,
+  };
 }
 
 export function createMailingService(deps: MailingServiceDeps): MailingService {
   const { models, planner } = deps;
   const { Mailing, Message, sequelize } = models;
   const recipients = mailingRecipients(sequelize);
+  const tags = clientTags(sequelize);
 
   /** The mailing if the actor may see it; a guessed id of someone else's mailing is "not found". */
   async function load(actor: Actor, id: number, transaction?: Transaction): Promise<Mailing> {
@@ -116,6 +131,8 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
     // one query for any number of ids (validate() made them unique): existence and ownership together
     const found = await recipients.countOwned(ownerId, input.clientIds, transaction);
     if (found !== input.clientIds.length) fields.clientIds = 'A chosen client was not found';
+    const tagIds = input.tagIds ?? [];
+    if (tagIds.length > 0 && (await tags.owned(ownerId, tagIds, transaction)).length !== tagIds.length) fields.tagIds = 'A chosen tag was not found';
     const problems = Object.values(fields);
     if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
   }
@@ -133,10 +150,14 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
       const mailing = await sequelize.transaction(async (transaction) => {
         await checkOwnership(actor.id, valid, transaction);
         const created = await Mailing.create(
-          { ownerId: actor.id, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created' },
+          {
+            ownerId: actor.id, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created',
+            audienceAll: valid.audienceAll ?? false,
+          },
           { transaction },
         );
         await recipients.add(created.id, valid.clientIds, transaction);
+        await recipients.replaceTags(created.id, valid.tagIds ?? [], transaction);
         return created;
       });
       dataChanged('mailing');
@@ -151,6 +172,8 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         const before = {
           messageId: current.messageId,
           clientIds: await recipients.ids(current.id, transaction),
+          tagIds: (await recipients.tags(current.id, transaction)).map((tag) => tag.id),
+          audienceAll: current.audienceAll,
           startAt: current.startAt,
           endAt: current.endAt,
           periodicity: current.periodicity,
@@ -158,16 +181,22 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         const valid = validate({ ...before, ...stripUndefined(input) });
         await checkOwnership(current.ownerId, valid, transaction);
         const sameClients = valid.clientIds.slice().sort((a, b) => a - b).join(',') === before.clientIds.join(',');
+        const sameTags = (valid.tagIds ?? []).slice().sort((a, b) => a - b).join(',') === before.tagIds.slice().sort((a, b) => a - b).join(',');
+        const sameAudience = sameClients && sameTags && valid.audienceAll === before.audienceAll;
         const scheduleChanged =
           valid.startAt.getTime() !== before.startAt.getTime() ||
           valid.endAt.getTime() !== before.endAt.getTime() ||
           valid.periodicity !== before.periodicity;
         await current.update(
-          { messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, nextRunAt: scheduleChanged ? null : current.nextRunAt },
+          {
+            messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, nextRunAt: scheduleChanged ? null : current.nextRunAt,
+            audienceAll: valid.audienceAll ?? false,
+          },
           { transaction },
         );
         if (!sameClients) await recipients.replace(current.id, valid.clientIds, transaction);
-        return { mailing: current, changed: scheduleChanged || !sameClients || valid.messageId !== before.messageId };
+        if (!sameTags) await recipients.replaceTags(current.id, valid.tagIds ?? [], transaction);
+        return { mailing: current, changed: scheduleChanged || !sameAudience || valid.messageId !== before.messageId };
       });
       dataChanged('mailing');
       // spec rule 1: a change of schedule, message or clients inside the window sends at once

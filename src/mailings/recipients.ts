@@ -24,8 +24,60 @@ export function recipientLabel(client: Pick<Recipient, 'email' | 'fullName'>): s
   return client.fullName ? `${client.fullName} <${client.email}>` : client.email;
 }
 
+/**
+ * The ids of the clients a mailing reaches now, each once: its chosen clients, every client carrying one of its
+ * tags, and every client of its owner when it goes to all. `mailing` is the SQL of the mailing's id (a bind
+ * parameter such as '$2'). Only the owner's clients: callers join it as `c.id IN (…)` with `c.owner_id` checked.
+ */
+export function audienceIdsSql(mailing: string): string {
+  return `SELECT c.id FROM clients c WHERE c.owner_id = (SELECT m.owner_id FROM mailings m WHERE m.id = ${mailing} AND m.audience_all)
+    UNION SELECT mc.client_id FROM mailing_clients mc WHERE mc.mailing_id = ${mailing}
+    UNION SELECT ct.client_id FROM mailing_tags mt JOIN client_tags ct ON ct.tag_id = mt.tag_id WHERE mt.mailing_id = ${mailing}`;
+}
+
+/** The owner of a mailing, as SQL (for `c.owner_id = …`). */
+export function mailingOwnerSql(mailing: string): string {
+  return `(SELECT m.owner_id FROM mailings m WHERE m.id = ${mailing})`;
+}
+
 export function mailingRecipients(sequelize: Sequelize) {
   return {
+    /** Per mailing, how many clients a run starting now would reach (for a list page: one query for the page). */
+    async audienceCounts(mailingIds: readonly number[]): Promise<Map<number, number>> {
+      const counts = new Map<number, number>(mailingIds.map((id) => [id, 0]));
+      if (mailingIds.length === 0) return counts;
+      const rows = await sequelize.query<{ id: number; n: number }>(
+        `SELECT m.id, (SELECT count(*)::int FROM clients c WHERE c.owner_id = m.owner_id AND c.id IN (${audienceIdsSql('m.id')})) AS n
+         FROM mailings m WHERE m.id = ANY($1::int[])`,
+        { bind: [mailingIds], type: QueryTypes.SELECT },
+      );
+      for (const row of rows) counts.set(Number(row.id), row.n);
+      return counts;
+    },
+
+    /** How many clients the mailing's next run would reach if it started now (its audience resolved now). */
+    async audienceCount(mailingId: number): Promise<number> {
+      const [row] = await sequelize.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$1')} AND c.id IN (${audienceIdsSql('$1')})`,
+        { bind: [mailingId], type: QueryTypes.SELECT },
+      );
+      return row?.n ?? 0;
+    },
+
+    /** The tags a mailing targets, by name. */
+    async tags(mailingId: number, transaction?: Transaction): Promise<Array<{ id: number; name: string }>> {
+      return sequelize.query<{ id: number; name: string }>(
+        'SELECT t.id, t.name FROM mailing_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.mailing_id = $1 ORDER BY lower(t.name), t.id',
+        { bind: [mailingId], type: QueryTypes.SELECT, transaction },
+      );
+    },
+
+    /** Makes the mailing's tags exactly `tagIds` (already checked as the owner's). */
+    async replaceTags(mailingId: number, tagIds: readonly number[], transaction: Transaction): Promise<void> {
+      await sequelize.query('DELETE FROM mailing_tags WHERE mailing_id = $1 AND tag_id NOT IN (SELECT unnest($2::int[]))', { bind: [mailingId, tagIds], transaction });
+      await sequelize.query('INSERT INTO mailing_tags (mailing_id, tag_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING', { bind: [mailingId, tagIds], transaction });
+    },
+
     /** Recipients per mailing, for a list page: one grouped query; a mailing without any is 0. */
     async counts(mailingIds: readonly number[]): Promise<Map<number, number>> {
       const counts = new Map<number, number>(mailingIds.map((id) => [id, 0]));

@@ -11,8 +11,14 @@ import { Attempt, initAttempt } from './attempt.js';
 import { Delivery, initDelivery } from './delivery.js';
 import { BlogPost, initBlogPost } from './blog-post.js';
 import { AccountToken, initAccountToken } from './account-token.js';
+import { Tag, initTag } from './tag.js';
+import { ClientTag, initClientTag } from './client-tag.js';
+import { MailingTag, initMailingTag } from './mailing-tag.js';
+import { ClientImport, initClientImport } from './client-import.js';
 
 export { User, Group, UserGroup, Client, Message, Mailing, MailingClient, Attempt, Delivery, BlogPost, AccountToken };
+export { Tag, ClientTag, MailingTag, ClientImport };
+export * from './client-import.js';
 export * from './user.js';
 export * from './mailing.js';
 export * from './attempt.js';
@@ -33,6 +39,10 @@ export interface Models {
   Delivery: typeof Delivery;
   BlogPost: typeof BlogPost;
   AccountToken: typeof AccountToken;
+  Tag: typeof Tag;
+  ClientTag: typeof ClientTag;
+  MailingTag: typeof MailingTag;
+  ClientImport: typeof ClientImport;
 }
 
 let initialised: Models | undefined;
@@ -59,6 +69,12 @@ function associate(): void {
 
   BlogPost.belongsTo(User, { foreignKey: 'authorId', as: 'author' });
   AccountToken.belongsTo(User, { foreignKey: 'userId', as: 'user' });
+
+  Tag.belongsTo(User, { foreignKey: 'ownerId', as: 'owner' });
+  Client.belongsToMany(Tag, { through: ClientTag, foreignKey: 'clientId', otherKey: 'tagId', as: 'tags' });
+  Tag.belongsToMany(Client, { through: ClientTag, foreignKey: 'tagId', otherKey: 'clientId', as: 'clients' });
+  Mailing.belongsToMany(Tag, { through: MailingTag, foreignKey: 'mailingId', otherKey: 'tagId', as: 'tags' });
+  ClientImport.belongsTo(User, { foreignKey: 'ownerId', as: 'owner' });
 }
 
 /** Binds every model to the given instance (once per process: Sequelize models are process-wide classes). */
@@ -78,7 +94,14 @@ export function initModels(sequelize: Sequelize): Models {
   initDelivery(sequelize);
   initBlogPost(sequelize);
   initAccountToken(sequelize);
+  initTag(sequelize);
+  initClientTag(sequelize);
+  initMailingTag(sequelize);
+  initClientImport(sequelize);
   associate();
-  initialised = { sequelize, User, Group, UserGroup, Client, Message, Mailing, MailingClient, Attempt, Delivery, BlogPost, AccountToken };
+  initialised = {
+    sequelize, User, Group, UserGroup, Client, Message, Mailing, MailingClient, Attempt, Delivery, BlogPost, AccountToken,
+    Tag, ClientTag, MailingTag, ClientImport,
+  };
   return initialised;
 }

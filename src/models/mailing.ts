@@ -40,6 +40,8 @@ export class Mailing extends Model<InferAttributes<Mailing>, InferCreationAttrib
   declare disabledById: CreationOptional<number | null>;
   declare nextRunAt: CreationOptional<Date | null>;
   declare lastRunAt: CreationOptional<Date | null>;
+  /** Every client of the owner when a run starts (besides the chosen clients and tags). */
+  declare audienceAll: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -62,6 +64,7 @@ export function initMailing(sequelize: Sequelize): typeof Mailing {
       disabledById: { type: DataTypes.INTEGER, allowNull: true },
       nextRunAt: { type: DataTypes.DATE, allowNull: true },
       lastRunAt: { type: DataTypes.DATE, allowNull: true },
+      audienceAll: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -1,6 +1,7 @@
 // The run's recipients, frozen once into `deliveries` (one `pending` row per client; `skipped` with the reason for an
 // unsubscribed or bounced one): a resumed run keeps its first snapshot.
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { audienceIdsSql, mailingOwnerSql } from '../mailings/recipients.js';
 
 /**
  * Freezes the recipients of `mailingId` into deliveries of `attemptId` and records their number on the attempt, in
@@ -8,8 +9,9 @@ import { QueryTypes, type Sequelize } from 'sequelize';
  * (a snapshot whose process died before it could be used) are kept and counted. The count is every delivery row of
  * the run, whatever its status.
  *
- * The seam for the audience: change the SELECT of `frozen` to resolve who receives the run (tags, every client…);
- * a client that must not be mailed can be inserted with another status (and its reason in `response`), it is then
+ * Who receives the run is resolved here, when it starts (src/mailings/recipients.ts, audienceIdsSql): the mailing's
+ * chosen clients, every client with one of its tags, every client of its owner when it goes to all; each once.
+ * A client that must not be mailed can be inserted with another status (and its reason in `response`), it is then
  * counted but never picked by the send loop, which only takes `pending` and `sending` rows.
  */
 export async function snapshotRecipients(sequelize: Sequelize, attemptId: number, mailingId: number): Promise<number> {
@@ -20,7 +22,7 @@ export async function snapshotRecipients(sequelize: Sequelize, attemptId: number
        SELECT $1, c.id, c.email,
               CASE WHEN c.unsubscribed_at IS NOT NULL OR c.bounced_at IS NOT NULL THEN 'skipped' ELSE 'pending' END,
               CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END
-       FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $2
+       FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$2')} AND c.id IN (${audienceIdsSql('$2')})
        ORDER BY c.id
        ON CONFLICT ON CONSTRAINT deliveries_one_per_client DO NOTHING
        RETURNING 1
