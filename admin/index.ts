@@ -4,6 +4,7 @@ import { ADMIN_BUNDLE_DIR } from './bundle-dir.js'; // first: AdminJS reads its 
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import compression from 'compression';
 import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
@@ -23,12 +24,17 @@ import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
 import { unknownRoutes } from './api-routes.js';
 import { backOfficeErrorHandler } from './error-answers.js';
+import { ASSETS_PATH, checkBundledComponents, placeComponentsBundle, readPrebuiltAssets, servePrebuiltAssets, type PrebuiltAssets } from './prebuilt-assets.js';
 import { guardedBodies, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
 
 export interface AdminOptions {
   loginLimit?: LoginLimit;
+  /** Serve the scripts `npm run build` pre-bundled (admin/prebuilt-assets.ts); default: in production only. */
+  prebuiltAssets?: boolean;
+  /** Compress pages, API answers and scripts (gzip or brotli); default true (the benchmark's baseline turns it off). */
+  compression?: boolean;
 }
 
 AdminJS.registerAdapter({ Database, Resource });
@@ -42,7 +48,7 @@ function dropStaleBundle(ctx: ServiceContext): void {
   fs.rmSync(path.join(ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
 }
 
-export function buildAdmin(ctx: ServiceContext): AdminJS {
+export function buildAdmin(ctx: ServiceContext, prebuilt?: PrebuiltAssets): AdminJS {
   return new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
@@ -62,6 +68,8 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
     branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
     locale: adminLocale(ctx.config.appLocale),
     settings: { defaultPerPage: 20 },
+    // the pre-built scripts by their hashed names (AdminJS names them by assetsCDN, which must be a full address)
+    ...(prebuilt ? { assetsCDN: `${ctx.config.appUrl}${ADMIN_ROOT}${ASSETS_PATH}/`, assets: { coreScripts: prebuilt.coreScripts } } : {}),
   });
 }
 
@@ -83,8 +91,16 @@ function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardO
 
 export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
   dropStaleBundle(ctx);
-  const admin = buildAdmin(ctx);
+  const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets() : undefined;
+  const admin = buildAdmin(ctx, prebuilt);
   const sessions = sessionSetup(ctx);
+  if (options.compression !== false) app.use(ADMIN_ROOT, compression());
+  if (prebuilt) {
+    checkBundledComponents(prebuilt, componentLoader);
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true'; // AdminJS would bundle the components again at start
+    placeComponentsBundle(prebuilt, ADMIN_BUNDLE_DIR);
+    app.use(`${ADMIN_ROOT}${ASSETS_PATH}`, servePrebuiltAssets(prebuilt));
+  }
   app.use(ADMIN_ROOT, withRequestLanguage(ctx.config.appLocale));
 
   // uploaded blog images: images only (checked at upload), never sniffed as something else
