@@ -13,6 +13,7 @@ import { blogRouter } from './routes/blog.js';
 import { accountsRouter } from './routes/accounts.js';
 import { sendNotFound } from './routes/not-found.js';
 import { siteErrorHandler } from './error-pages.js';
+import { languageSwitchRouter, siteLocals, withSiteLanguage } from './i18n.js';
 import { createDevMailboxRouter } from './dev-mailbox.js';
 
 export interface PublicSiteOptions {
@@ -55,13 +56,14 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
 
   const site = express.Router();
   site.use(securityHeaders(secure));
+  site.use(withSiteLanguage(ctx.config.appLocale, ctx.config.appTimezone), languageSwitchRouter(secure));
   // Bootstrap from the installed package: the machines are offline, no CDN
   site.get('/static/bootstrap.min.css', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'css', 'bootstrap.min.css'), { maxAge: '1d' }));
   site.get('/static/bootstrap.bundle.min.js', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'js', 'bootstrap.bundle.min.js'), { maxAge: '1d' }));
   site.use('/static', express.static(path.join(projectRoot, 'public-site', 'static'), { maxAge: '1h', fallthrough: true }));
 
   const renderHome = homePageRenderer(models, cache);
-  site.use(homeRouter(renderHome));
+  site.use(homeRouter(renderHome, siteLocals(ctx.config.appLocale, ctx.config.appTimezone)));
   site.use(blogRouter(models, cache, options.blogPageSize ?? 9));
   site.use(accountsRouter(accounts, csrf, limits, log));
   if (ctx.mail.catcher) site.use('/dev/mailbox', createDevMailboxRouter(ctx.mail.catcher));
