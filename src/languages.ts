@@ -89,3 +89,14 @@ export function formatDateTime(date: Date, language: Language, timeZone: string)
   }).format(date);
   return `${text} (${timeZone})`;
 }
+
+/** True for a time zone Intl knows by its IANA name ("Europe/Moscow", "UTC"). */
+export function isTimeZone(value: unknown): value is string {
+  if (typeof value !== 'string' || value === '' || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

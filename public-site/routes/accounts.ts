@@ -1,7 +1,7 @@
 // Account pages: sign up, confirm the e-mail address, send the link again, forgot and reset password.
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { TFunction } from 'i18next';
-import { translateFields, translateRule, translator } from '../i18n.js';
+import { languageOfResponse, translateFields, translateRule, translator } from '../i18n.js';
 import type { AccountService } from '../../src/accounts/account-service.js';
 import { emailProblem } from '../../src/accounts/account-rules.js';
 import { ValidationError } from '../../src/errors.js';
@@ -46,7 +46,7 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     asyncRoute(async (req, res) => {
       const values = { email: text(req.body.email), fullName: text(req.body.fullName) };
       try {
-        const { mailSent } = await accounts.register({ ...values, password: text(req.body.password), passwordConfirmation: text(req.body.passwordConfirmation) });
+        const { mailSent } = await accounts.register({ ...values, language: languageOfResponse(res), password: text(req.body.password), passwordConfirmation: text(req.body.passwordConfirmation) });
         res.redirect(303, mailSent ? '/register/sent' : '/register/sent?mail=failed');
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -118,7 +118,7 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
         await sendView(res, 'email-form', { ...resendForm(res), values: { email }, errors: { email: translateRule(tr(res), problem) } }, 422);
         return;
       }
-      inBackground(accounts.resendVerification(email), 'resending a confirmation link');
+      inBackground(accounts.resendVerification(email, languageOfResponse(res)), 'resending a confirmation link');
       const t = tr(res);
       await sendView(res, 'message', { title: t('verify.resentTitle'), message: t('verify.resentMessage', { email }), tone: 'success' });
     }),
@@ -141,7 +141,7 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
         await sendView(res, 'email-form', { ...forgotForm(res), values: { email }, errors: { email: translateRule(tr(res), problem) } }, 422);
         return;
       }
-      inBackground(accounts.requestPasswordReset(email), 'sending a password reset link');
+      inBackground(accounts.requestPasswordReset(email, languageOfResponse(res)), 'sending a password reset link');
       const t = tr(res);
       await sendView(res, 'message', { title: t('password.forgotSentTitle'), message: t('password.forgotSentMessage', { email }), tone: 'success' });
     }),
