@@ -21,7 +21,7 @@ import { usersResource } from './resources/users.resource.js';
 import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
-import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
+import { adminLocale, inRequestLanguage, withProfileLanguage, withRequestLanguage } from './locale/index.js';
 import { unknownRoutes } from './api-routes.js';
 import { backOfficeErrorHandler } from './error-answers.js';
 import { ASSETS_PATH, checkBundledComponents, placeComponentsBundle, readPrebuiltAssets, servePrebuiltAssets, type PrebuiltAssets } from './prebuilt-assets.js';
@@ -113,7 +113,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), guardedBodies(guard), unknownRoutes(admin));
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -73,23 +73,6 @@ export function formatDay(date: Date, language: Language, timeZone: string): str
   return new Intl.DateTimeFormat(intlLocale(language), { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(date);
 }
 
-/**
- * A moment in one format per language with its zone named: "5 Mar 2026, 14:30 (Europe/Moscow)" /
- * "5 мар. 2026 г., 14:30 (Europe/Moscow)". The zone is the IANA name: unambiguous, and the same in both languages.
- */
-export function formatDateTime(date: Date, language: Language, timeZone: string): string {
-  const text = new Intl.DateTimeFormat(intlLocale(language), {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  }).format(date);
-  return `${text} (${timeZone})`;
-}
-
 /** True for a time zone Intl knows by its IANA name ("Europe/Moscow", "UTC"). */
 export function isTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || value === '' || value.length > 64) return false;
@@ -100,3 +83,6 @@ export function isTimeZone(value: unknown): value is string {
     return false;
   }
 }
+
+/** Each language by its own name, as a person looks for it whatever the screen's language. */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', ru: 'Русский' };

@@ -13,3 +13,8 @@ export const Components = {
   ConfirmAction: componentLoader.add('ConfirmAction', source('confirm-action.tsx')),
   Dashboard: componentLoader.add('Dashboard', source('dashboard.tsx')),
 };
+
+// every date-time of every screen in the person's zone, named (AdminJS's own components replaced)
+componentLoader.override('DefaultDatetimeShowProperty', source('date-time-show.tsx'));
+componentLoader.override('DefaultDatetimeListProperty', source('date-time-list.tsx'));
+componentLoader.override('DefaultDatetimeEditProperty', source('date-time-edit.tsx'));
