@@ -12,6 +12,7 @@ import type { ServiceContext } from '../src/context.js';
 import { authenticator, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
+import { PROGRESS_PATH, progressHandler } from './progress.js';
 import { clientsResource } from './resources/clients.resource.js';
 import { messagesResource } from './resources/messages.resource.js';
 import { mailingsResource } from './resources/mailings.resource.js';
@@ -114,6 +115,8 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
   app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));
+  // the live progress of the runs going on now, polled by the dashboard and a mailing's page
+  app.get(`${ADMIN_ROOT}${PROGRESS_PATH}`, progressHandler(ctx));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

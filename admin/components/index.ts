@@ -12,6 +12,7 @@ export const Components = {
   ClientPicker: componentLoader.add('ClientPicker', source('client-picker.tsx')),
   ConfirmAction: componentLoader.add('ConfirmAction', source('confirm-action.tsx')),
   Dashboard: componentLoader.add('Dashboard', source('dashboard.tsx')),
+  LiveProgress: componentLoader.add('LiveProgress', source('live-progress.tsx')),
 };
 
 // every date-time of every screen in the person's zone, named (AdminJS's own components replaced)

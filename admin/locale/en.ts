@@ -191,6 +191,7 @@ export const en = {
     authorId: 'Author',
     language: 'Language',
     timeZone: 'Time zone',
+    liveProgress: 'Running now',
   },
   resources: {
     mailings: {

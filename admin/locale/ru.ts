@@ -189,6 +189,7 @@ export const ru: Catalogue = {
     authorId: 'Автор',
     language: 'Язык',
     timeZone: 'Часовой пояс',
+    liveProgress: 'Идёт сейчас',
   },
   resources: {
     mailings: {
