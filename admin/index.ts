@@ -92,7 +92,7 @@ function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardO
 
 export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
   dropStaleBundle(ctx);
-  const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets() : undefined;
+  const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets({ checkFresh: !ctx.config.isProduction }) : undefined;
   const admin = buildAdmin(ctx, prebuilt);
   const sessions = sessionSetup(ctx);
   if (options.compression !== false) app.use(ADMIN_ROOT, compression());

@@ -23,11 +23,22 @@ export interface PrebuiltAssets {
 
 export class MissingPrebuiltAssetsError extends Error {}
 
-/** Reads the manifest of the pre-built scripts; says what to do when they are missing. */
-export function readPrebuiltAssets(dir = PREBUILT_ASSETS_DIR): PrebuiltAssets {
+const COMPONENTS_DIR = path.join(projectRoot, 'admin', 'components');
+
+/**
+ * Reads the manifest of the pre-built scripts; says what to do when they are missing. `checkFresh` (outside
+ * production, where `npm start` builds first anyway): a component source changed since the build is refused too.
+ */
+export function readPrebuiltAssets(options: { dir?: string; checkFresh?: boolean } = {}): PrebuiltAssets {
+  const dir = options.dir ?? PREBUILT_ASSETS_DIR;
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(file)) {
     throw new MissingPrebuiltAssetsError(`the back office's pre-built scripts are missing (${file}): run \`npm run build\``);
+  }
+  if (options.checkFresh) {
+    const built = fs.statSync(file).mtimeMs;
+    const newer = fs.readdirSync(COMPONENTS_DIR).find((name) => fs.statSync(path.join(COMPONENTS_DIR, name)).mtimeMs > built);
+    if (newer) throw new MissingPrebuiltAssetsError(`admin/components/${newer} changed after the back office's scripts were built: run \`npm run build\``);
   }
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as PrebuiltAssets;
   for (const hashed of Object.values(manifest.coreScripts)) {

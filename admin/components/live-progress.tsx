@@ -70,7 +70,7 @@ export const LiveRuns: React.FC<{ mailingId?: string | number; showEmpty?: boole
       {runs.map((run) => (
         <Box key={run.attemptId} mb="md" data-progress-attempt={run.attemptId}>
           <Text fontWeight="bold">
-            {run.mailingId === null ? run.mailingLabel : `#${run.mailingId} ${run.mailingLabel}`} · {t('started', { at: formatDateTime(run.attemptedAt, language, zone) })}
+            {run.mailingLabel} · {t('started', { at: formatDateTime(run.attemptedAt, language, zone) })}
           </Text>
           <Text>
             <span data-progress-sent={run.sent} data-progress-failed={run.failed} data-progress-total={run.total}>

@@ -16,10 +16,8 @@ describe('time zones on the back-office screens', function () {
 
   before(async function () {
     if (!chromiumAvailable()) throw new Error('Chromium is missing at /usr/bin/chromium: apt-get install -y chromium');
-    app = await startTestApp({ db: db(), env: { APP_TIMEZONE: 'Asia/Tokyo' } });
+    app = await startTestApp({ db: db(), env: { APP_TIMEZONE: 'Asia/Tokyo' }, app: { admin: { prebuiltAssets: true } } }); // the scripts production serves
     browser = await launchBrowser();
-    // outside production AdminJS bundles the components on their first request: not inside a test's time
-    await (await fetch(`${app.url}/admin/frontend/assets/components.bundle.js`)).text();
   });
   after(async () => {
     await browser?.close();
