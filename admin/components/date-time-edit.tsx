@@ -4,11 +4,11 @@
 import React from 'react';
 import { FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
 import { useCurrentAdmin, useTranslation, type EditPropertyProps } from 'adminjs';
-import { fromWallTime, toWallTime } from './zoned-time.js';
+import { fromWallTime, screenLanguage, toWallTime, zoneName } from './zoned-time.js';
 
 const DateTimeEdit: React.FC<EditPropertyProps> = ({ property, record, onChange }) => {
   const [currentAdmin] = useCurrentAdmin();
-  const { translateProperty, translateComponent, tm } = useTranslation();
+  const { translateProperty, translateComponent, tm, i18n } = useTranslation();
   const zone = (currentAdmin as { timeZone?: string } | null)?.timeZone ?? 'UTC';
   const value = (record?.params?.[property.path] as string | undefined) ?? '';
   const error = record?.errors?.[property.path];
@@ -32,8 +32,8 @@ const DateTimeEdit: React.FC<EditPropertyProps> = ({ property, record, onChange 
         }}
       />
       {!isDate && (
-        <Text id={`${id}-zone`} fontSize="sm" mt="sm" data-zone-hint>
-          {translateComponent('DateTime.zoneHint', { zone })}
+        <Text id={`${id}-zone`} fontSize="sm" mt="sm" data-zone-hint={zone}>
+          {translateComponent('DateTime.zoneHint', { zone: zoneName(zone, screenLanguage(i18n.language), value ? new Date(value) : new Date()) })}
         </Text>
       )}
       <FormMessage>{error && tm(error.message, property.resourceId)}</FormMessage>

@@ -10,7 +10,20 @@ function intlLocale(language: ScreenLanguage): string {
   return language === 'ru' ? 'ru-RU' : 'en-GB';
 }
 
-/** "5 Mar 2026, 00:00 (Europe/Moscow)" / "5 мар. 2026 г., 00:00 (Europe/Moscow)"; '' for no or a bad value. */
+/**
+ * The zone's name in the language at a moment ("Moscow Standard Time", "Москва, стандартное время"; summer or
+ * winter time as it is then); the IANA name where the language has none.
+ */
+export function zoneName(timeZone: string, language: ScreenLanguage, at: Date = new Date()): string {
+  try {
+    const part = new Intl.DateTimeFormat(intlLocale(language), { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+    return part?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
+/** "5 Mar 2026, 00:00 (Moscow Standard Time)" / "5 мар. 2026 г., 00:00 (Москва, стандартное время)"; '' for no or a bad value. */
 export function formatDateTime(value: string | Date | null | undefined, language: ScreenLanguage, timeZone: string): string {
   if (value === null || value === undefined || value === '') return '';
   const date = value instanceof Date ? value : new Date(value);
@@ -24,7 +37,7 @@ export function formatDateTime(value: string | Date | null | undefined, language
     hourCycle: 'h23',
     timeZone,
   }).format(date);
-  return `${text} (${timeZone})`;
+  return `${text} (${zoneName(timeZone, language, date)})`;
 }
 
 /** A calendar date property ("2026-03-05"): the day itself, no zone. */

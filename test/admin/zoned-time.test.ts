@@ -6,10 +6,12 @@ import { formatDateTime, formatDay, fromWallTime, toWallTime } from '../../admin
 describe('date-times in a named zone', () => {
   const midnightMoscow = '2026-03-04T21:00:00.000Z';
 
-  it('when a moment is shown in English and Russian, then each language has its one format and the zone is named', () => {
-    expect(formatDateTime(midnightMoscow, 'en', 'Europe/Moscow')).to.equal('5 Mar 2026, 00:00 (Europe/Moscow)');
-    expect(formatDateTime(midnightMoscow, 'ru', 'Europe/Moscow')).to.equal('5 мар. 2026 г., 00:00 (Europe/Moscow)');
-    expect(formatDateTime(midnightMoscow, 'en', 'UTC')).to.equal('4 Mar 2026, 21:00 (UTC)');
+  it('when a moment is shown in English and Russian, then each language has its one format and the zone is named in that language', () => {
+    expect(formatDateTime(midnightMoscow, 'en', 'Europe/Moscow')).to.equal('5 Mar 2026, 00:00 (Moscow Standard Time)');
+    expect(formatDateTime(midnightMoscow, 'ru', 'Europe/Moscow')).to.equal('5 мар. 2026 г., 00:00 (Москва, стандартное время)');
+    expect(formatDateTime(midnightMoscow, 'en', 'UTC')).to.equal('4 Mar 2026, 21:00 (Coordinated Universal Time)');
+    // summer time is named as such
+    expect(formatDateTime('2026-07-01T10:00:00Z', 'en', 'Europe/Berlin')).to.equal('1 Jul 2026, 12:00 (Central European Summer Time)');
     expect(formatDateTime('', 'en', 'UTC')).to.equal('');
     expect(formatDateTime('not a date', 'en', 'UTC')).to.equal('');
   });

@@ -102,7 +102,7 @@ describe('the back office in a browser', function () {
     // the browser's date-and-time inputs, typed in the user's zone (APP_TIMEZONE here: UTC), which the form names
     await page.fill('input[name="startAt"]', typed(start));
     await page.fill('input[name="endAt"]', typed(end));
-    await page.locator('[data-zone-hint]', { hasText: 'Date and time in UTC' }).first().waitFor();
+    await page.locator('[data-zone-hint="UTC"]', { hasText: 'Date and time in Coordinated Universal Time' }).first().waitFor();
     await pick(page, combos.last(), 'weekly');
     await screenshot(page, 'back-office-3-mailing-form');
     const posted = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/mailings/actions/new'));
