@@ -5,18 +5,9 @@ import React, { useEffect, useState } from 'react';
 import { Box, H4, Text } from '@adminjs/design-system';
 import { useCurrentAdmin, useTranslation, type BasePropertyProps } from 'adminjs';
 import { formatDateTime, screenLanguage } from './zoned-time.js';
+import type { RunProgress } from '../../src/reports/progress.js';
 
-interface Run {
-  attemptId: number;
-  mailingId: number | null;
-  mailingLabel: string;
-  attemptedAt: string;
-  total: number;
-  sent: number;
-  failed: number;
-  perMinute: number | null;
-  secondsLeft: number | null;
-}
+type Run = RunProgress;
 
 const POLL_MS = 1500;
 
