@@ -49,7 +49,7 @@ export function authenticator(ctx: ServiceContext) {
       await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
       if (redirectTo) req.session.redirectTo = redirectTo;
     }
-    return toAdminUser(actor, user.fullName);
+    return toAdminUser(actor, user.fullName, { language: user.language ?? null, timeZone: user.timeZone ?? null }, ctx.config.appTimezone);
   };
 }
 
@@ -122,7 +122,7 @@ export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
           });
           return;
         }
-        const fresh = toAdminUser(profile.actor, profile.fullName);
+        const fresh = toAdminUser(profile.actor, profile.fullName, profile, ctx.config.appTimezone);
         if (JSON.stringify(fresh) !== JSON.stringify(current)) req.session.adminUser = fresh;
         next();
       })

@@ -9,15 +9,26 @@ export interface AdminUser {
   title: string;
   isSuperuser: boolean;
   permissions: string[];
+  /** The person's own language, or null (the browser's, else APP_LOCALE). */
+  language: string | null;
+  /** The zone every date-time is shown and typed in: the person's own, else the service's (APP_TIMEZONE). */
+  timeZone: string;
 }
 
-export function toAdminUser(actor: Actor, fullName: string): AdminUser {
+export interface DisplaySettings {
+  language: string | null;
+  timeZone: string | null;
+}
+
+export function toAdminUser(actor: Actor, fullName: string, settings: DisplaySettings, serviceTimeZone: string): AdminUser {
   return {
     id: actor.id,
     email: actor.email,
     title: fullName || actor.email,
     isSuperuser: actor.isSuperuser,
     permissions: [...actor.permissions].sort(),
+    language: settings.language,
+    timeZone: settings.timeZone ?? serviceTimeZone,
   };
 }
 

@@ -4,6 +4,7 @@ import { ADMIN_BUNDLE_DIR } from './bundle-dir.js'; // first: AdminJS reads its 
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import compression from 'compression';
 import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
@@ -11,6 +12,7 @@ import type { ServiceContext } from '../src/context.js';
 import { authenticator, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
+import { PROGRESS_PATH, progressHandler } from './progress.js';
 import { clientsResource } from './resources/clients.resource.js';
 import { messagesResource } from './resources/messages.resource.js';
 import { mailingsResource } from './resources/mailings.resource.js';
@@ -20,17 +22,22 @@ import { usersResource } from './resources/users.resource.js';
 import { groupsResource } from './resources/groups.resource.js';
 import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resource.js';
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
-import { adminLocale, inRequestLanguage, withRequestLanguage } from './locale/index.js';
+import { adminLocale, inRequestLanguage, withProfileLanguage, withRequestLanguage } from './locale/index.js';
 import { pickerApi, unknownRoutes } from './api-routes.js';
 import { audienceDownloads } from './audience-downloads.js';
 import { importsOf } from './resources/client.actions.js';
 import { backOfficeErrorHandler } from './error-answers.js';
+import { ASSETS_PATH, checkBundledComponents, placeComponentsBundle, readPrebuiltAssets, servePrebuiltAssets, type PrebuiltAssets } from './prebuilt-assets.js';
 import { guardedBodies, importLimits, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
 
 export interface AdminOptions {
   loginLimit?: LoginLimit;
+  /** Serve the scripts `npm run build` pre-bundled (admin/prebuilt-assets.ts); default: in production only. */
+  prebuiltAssets?: boolean;
+  /** Compress pages, API answers and scripts (gzip or brotli); default true (the benchmark's baseline turns it off). */
+  compression?: boolean;
 }
 
 AdminJS.registerAdapter({ Database, Resource });
@@ -44,7 +51,7 @@ function dropStaleBundle(ctx: ServiceContext): void {
   fs.rmSync(path.join(ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
 }
 
-export function buildAdmin(ctx: ServiceContext): AdminJS {
+export function buildAdmin(ctx: ServiceContext, prebuilt?: PrebuiltAssets): AdminJS {
   return new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
@@ -64,6 +71,8 @@ export function buildAdmin(ctx: ServiceContext): AdminJS {
     branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
     locale: adminLocale(ctx.config.appLocale),
     settings: { defaultPerPage: 20 },
+    // the pre-built scripts by their hashed names (AdminJS names them by assetsCDN, which must be a full address)
+    ...(prebuilt ? { assetsCDN: `${ctx.config.appUrl}${ADMIN_ROOT}${ASSETS_PATH}/`, assets: { coreScripts: prebuilt.coreScripts } } : {}),
   });
 }
 
@@ -86,8 +95,16 @@ function requestGuardOptions(ctx: ServiceContext, admin: AdminJS): RequestGuardO
 
 export async function mountAdmin(app: Express, ctx: ServiceContext, options: AdminOptions = {}): Promise<void> {
   dropStaleBundle(ctx);
-  const admin = buildAdmin(ctx);
+  const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets({ checkFresh: !ctx.config.isProduction }) : undefined;
+  const admin = buildAdmin(ctx, prebuilt);
   const sessions = sessionSetup(ctx);
+  if (options.compression !== false) app.use(ADMIN_ROOT, compression());
+  if (prebuilt) {
+    checkBundledComponents(prebuilt, componentLoader);
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true'; // AdminJS would bundle the components again at start
+    placeComponentsBundle(prebuilt, ADMIN_BUNDLE_DIR);
+    app.use(`${ADMIN_ROOT}${ASSETS_PATH}`, servePrebuiltAssets(prebuilt));
+  }
   app.use(ADMIN_ROOT, withRequestLanguage(ctx.config.appLocale));
 
   // uploaded blog images: images only (checked at upload), never sniffed as something else
@@ -100,10 +117,12 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), guardedBodies(guard), unknownRoutes(admin));
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));
   // the clients' CSV downloads and the pickers' API: plain routes, for the logged-in user's own records
   app.use(audienceDownloads(ctx, importsOf(ctx)));
   app.use(`${ADMIN_ROOT}/api`, pickerApi(ctx));
+  // the live progress of the runs going on now, polled by the dashboard and a mailing's page
+  app.get(`${ADMIN_ROOT}${PROGRESS_PATH}`, progressHandler(ctx));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -3,7 +3,9 @@
 // that says nothing of their internals, and a line with the stack in the log.
 import type { NextFunction, Request, Response } from 'express';
 import { answerOf, isOperational, reportError } from '../src/errors.js';
+import type { TFunction } from 'i18next';
 import { sendView } from './render.js';
+import { translateRule, translator } from './i18n.js';
 
 export interface ErrorPage {
   status: number;
@@ -13,46 +15,36 @@ export interface ErrorPage {
   ours: boolean;
 }
 
-const OURS: Omit<ErrorPage, 'status'> = {
-  title: 'Something went wrong',
-  message: 'Something went wrong on our side. Please try again in a moment.',
-  ours: true,
-};
-
-const TITLES: Record<number, string> = {
-  400: 'This request could not be handled',
-  403: 'This is not allowed',
-  404: 'Page not found',
-  409: 'This cannot be done right now',
-};
+const TITLED_STATUSES = new Set([400, 403, 404, 409]);
 
 /**
  * A form the body parser refused (too large, too many fields, malformed): body-parser's errors carry a 4xx status
  * and a type such as 'entity.too.large'.
  */
-function unreadableForm(error: unknown): ErrorPage | null {
+function unreadableForm(error: unknown, t: TFunction): ErrorPage | null {
   if (isOperational(error)) return null;
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status >= 500 || typeof type !== 'string') return null;
   if (status === 413) {
-    return { status, title: 'This form is too long', message: 'What you sent is longer than this form accepts. Go back, shorten what you typed and send it again.', ours: false };
+    return { status, title: t('errors.tooLongTitle'), message: t('errors.tooLongMessage'), ours: false };
   }
-  return { status, title: 'This form could not be read', message: 'Your browser sent something we could not read. Go back, reload the page and send the form again.', ours: false };
+  return { status, title: t('errors.unreadableTitle'), message: t('errors.unreadableMessage'), ours: false };
 }
 
-/** The page that answers an error. */
-export function errorPage(error: unknown): ErrorPage {
-  const refused = unreadableForm(error);
+/** The page that answers an error, in the page's language (English by default). */
+export function errorPage(error: unknown, t: TFunction = translator('en')): ErrorPage {
+  const refused = unreadableForm(error, t);
   if (refused) return refused;
   const answer = answerOf(error);
-  if (!answer.askerCanMend) return { status: answer.status, ...OURS };
-  return { status: answer.status, title: TITLES[answer.status] ?? TITLES[400]!, message: answer.message, ours: false };
+  if (!answer.askerCanMend) return { status: answer.status, title: t('errors.oursTitle'), message: t('errors.oursMessage'), ours: true };
+  const title = t(`errors.title${TITLED_STATUSES.has(answer.status) ? answer.status : 400}`);
+  return { status: answer.status, title, message: translateRule(t, answer.message), ours: false };
 }
 
 /** The public site's error handler (mounted last on its router). */
 export function siteErrorHandler(log: (line: string) => void) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const page = errorPage(error);
+    const page = errorPage(error, (res.locals as { t?: TFunction }).t);
     if (page.ours) reportError('public site', error, log);
     if (res.headersSent) return next(error);
     // a refused body may still be arriving: close the connection rather than read the rest

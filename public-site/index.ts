@@ -14,6 +14,7 @@ import { accountsRouter } from './routes/accounts.js';
 import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { sendNotFound } from './routes/not-found.js';
 import { siteErrorHandler } from './error-pages.js';
+import { languageSwitchRouter, siteLocals, withSiteLanguage } from './i18n.js';
 import { createDevMailboxRouter } from './dev-mailbox.js';
 
 export interface PublicSiteOptions {
@@ -58,13 +59,14 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
 
   const site = express.Router();
   site.use(securityHeaders(secure));
+  site.use(withSiteLanguage(ctx.config.appLocale, ctx.config.appTimezone), languageSwitchRouter(secure));
   // Bootstrap from the installed package: the machines are offline, no CDN
   site.get('/static/bootstrap.min.css', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'css', 'bootstrap.min.css'), { maxAge: '1d' }));
   site.get('/static/bootstrap.bundle.min.js', (_req, res) => res.sendFile(path.join(BOOTSTRAP_DIST, 'js', 'bootstrap.bundle.min.js'), { maxAge: '1d' }));
   site.use('/static', express.static(path.join(projectRoot, 'public-site', 'static'), { maxAge: '1h', fallthrough: true }));
 
   const renderHome = homePageRenderer(models, cache);
-  site.use(homeRouter(renderHome));
+  site.use(homeRouter(renderHome, siteLocals(ctx.config.appLocale, ctx.config.appTimezone)));
   site.use(blogRouter(models, cache, options.blogPageSize ?? 9));
   site.use(accountsRouter(accounts, csrf, limits, log));
   site.use(unsubscribeRouter({ sequelize: ctx.db.sequelize, secret: ctx.config.unsubscribeSecret, defaultLanguage: ctx.config.appLocale, csrf, limit: options.unsubscribeLimit }));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Response } from 'express';
 import { projectRoot } from '../src/paths.js';
+import { siteLocals, type SiteLocals } from './i18n.js';
 
 export const VIEWS_DIR = path.join(projectRoot, 'public-site', 'views');
 
@@ -16,19 +17,31 @@ export function paragraphs(text: string): string[][] {
     .map((block) => block.split('\n'));
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A view rendered outside a request (none set the language) is in English with dates in UTC. */
+const DEFAULT_LOCALS = siteLocals('en', 'UTC');
 
-export function formatDate(date: Date): string {
-  return dateFormat.format(date);
+/** Renders a view; `data` carries the page's language (`lang`, `t`, the formatters: see i18n.ts). */
+export async function renderView(view: string, data: Record<string, unknown>): Promise<string> {
+  return ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), { paragraphs, ...DEFAULT_LOCALS, ...data }, { cache: true, async: false, views: [VIEWS_DIR] });
 }
 
-const helpers = { paragraphs, formatDate };
-
-export async function renderView(view: string, data: Record<string, unknown>): Promise<string> {
-  return ejs.renderFile(path.join(VIEWS_DIR, `${view}.ejs`), { ...helpers, ...data }, { cache: true, async: false, views: [VIEWS_DIR] });
+/** The language part of res.locals (set by withSiteLanguage). */
+export function pageLocals(res: Response): Partial<SiteLocals> {
+  const { lang, t, formatDate, formatNumber } = res.locals as Partial<SiteLocals>;
+  return lang ? { lang, t, formatDate, formatNumber } : {};
 }
 
 export async function sendView(res: Response, view: string, data: Record<string, unknown>, status = 200): Promise<void> {
-  const html = await renderView(view, { csrfToken: res.locals.csrfToken, currentPath: res.req.path, status, errors: {}, values: {}, formError: undefined, ...data });
+  const html = await renderView(view, {
+    ...pageLocals(res),
+    csrfToken: res.locals.csrfToken,
+    currentPath: res.req.path,
+    currentUrl: res.req.originalUrl,
+    status,
+    errors: {},
+    values: {},
+    formError: undefined,
+    ...data,
+  });
   res.status(status).type('html').send(html);
 }

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { doubleCsrf } from 'csrf-csrf';
 import { rateLimit } from 'express-rate-limit';
 import { sendView } from './render.js';
+import { pageTranslator } from './i18n.js';
 
 export interface RateLimitSettings {
   /** Requests allowed per client address in each window. */
@@ -83,10 +84,8 @@ export function csrfProtection(secret: string, secure: boolean): CsrfMiddleware 
   const protect: RequestHandler = (req, res, next) => {
     doubleCsrfProtection(req, res, (error?: unknown) => {
       if (error) {
-        void sendView(res, 'error', {
-          title: 'This form has expired',
-          message: 'The form was open too long or came from another site. Go back, reload the page and submit it again.',
-        }, 403).catch(next);
+        const t = pageTranslator(res);
+        void sendView(res, 'error', { title: t('errors.formExpiredTitle'), message: t('errors.formExpiredMessage') }, 403).catch(next);
         return;
       }
       // a fresh token for the page this request renders (a form shown again after an error)
@@ -115,10 +114,8 @@ export function formRateLimit(settings: RateLimitSettings, what: string): Reques
     skip: (req) => req.method !== 'POST',
     handler: (_req, res, next) => {
       const minutes = Math.max(1, Math.ceil(settings.windowMs / 60_000));
-      sendView(res, 'error', {
-        title: 'Too many attempts',
-        message: `You ${what} too often from this address. Please wait ${minutes === 1 ? 'a minute' : `up to ${minutes} minutes`} and try again.`,
-      }, 429).catch(next);
+      const t = pageTranslator(res);
+      sendView(res, 'error', { title: t('errors.tooManyTitle'), message: t('errors.tooManyMessage', { count: minutes, what }) }, 429).catch(next);
     },
   });
 }

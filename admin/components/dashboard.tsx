@@ -1,7 +1,9 @@
 // The dashboard page: mailings by status, sends of the last days and the latest attempts, as the policy allows.
 import React, { useEffect, useState } from 'react';
 import { Box, H2, H4, Text, Table, TableHead, TableBody, TableRow, TableCell } from '@adminjs/design-system';
-import { ApiClient, useTranslation } from 'adminjs';
+import { ApiClient, useCurrentAdmin, useTranslation } from 'adminjs';
+import { LiveRuns } from './live-progress.js';
+import { formatDateTime, screenLanguage } from './zoned-time.js';
 
 interface Attempt {
   id: number;
@@ -39,7 +41,9 @@ const Figure: React.FC<{ label: string; value: number; id: string }> = ({ label,
 
 const Dashboard: React.FC = () => {
   const [data, setData] = useState<Data | null>(null);
-  const { translateComponent, translateLabel } = useTranslation();
+  const { translateComponent, translateLabel, i18n } = useTranslation();
+  const [currentAdmin] = useCurrentAdmin();
+  const zone = (currentAdmin as { timeZone?: string } | null)?.timeZone ?? 'UTC';
   const t = (key: string, options?: Record<string, unknown>): string => translateComponent(`Dashboard.${key}`, options);
   useEffect(() => {
     api.getDashboard().then((response) => setData(response.data as Data));
@@ -52,6 +56,7 @@ const Dashboard: React.FC = () => {
         <Text>{t('useTheMenu')}</Text>
       ) : (
         <>
+          <LiveRuns />
           <H4>{t(data.coverage === 'all' ? 'allMailings' : 'yourMailings')}</H4>
           <Box flex flexWrap="wrap">
             {Object.entries(data.mailingsByStatus).map(([status, count]) => (
@@ -80,7 +85,7 @@ const Dashboard: React.FC = () => {
               )}
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
-                  <TableCell>{new Date(a.attemptedAt).toLocaleString()}</TableCell>
+                  <TableCell>{formatDateTime(a.attemptedAt, screenLanguage(i18n.language), zone)}</TableCell>
                   <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
                   <TableCell>{translateLabel(`status.${a.status}`, 'attempts', { defaultValue: a.status })}</TableCell>
                   <TableCell>{a.sent} / {a.failed} / {a.recipients}</TableCell>

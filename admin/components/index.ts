@@ -15,4 +15,10 @@ export const Components = {
   ImportClients: componentLoader.add('ImportClients', source('import-clients.tsx')),
   ExportClients: componentLoader.add('ExportClients', source('export-clients.tsx')),
   TagPicker: componentLoader.add('TagPicker', source('tag-picker.tsx')),
+  LiveProgress: componentLoader.add('LiveProgress', source('live-progress.tsx')),
 };
+
+// every date-time of every screen in the person's zone, named (AdminJS's own components replaced)
+componentLoader.override('DefaultDatetimeShowProperty', source('date-time-show.tsx'));
+componentLoader.override('DefaultDatetimeListProperty', source('date-time-list.tsx'));
+componentLoader.override('DefaultDatetimeEditProperty', source('date-time-edit.tsx'));

@@ -87,6 +87,18 @@ export const en = {
       serverResponse: 'Server response',
       noAttempts: "No mailing has been sent yet: runs show here with the mail server's answers.",
     },
+    DateTime: {
+      zoneHint: 'Date and time in {{zone}}',
+    },
+    LiveProgress: {
+      title: 'Running now',
+      none: 'No run is going on now.',
+      counts: '{{sent}} sent, {{failed}} failed of {{total}}',
+      rate: '{{rate}} per minute',
+      timeLeft: 'about {{time}} left',
+      timeLeftUnknown: 'time left not known yet',
+      started: 'started {{at}}',
+    },
   },
   labels: {
     navigation: 'Navigation',
@@ -191,6 +203,9 @@ export const en = {
     tagIds: 'Tags',
     audienceAll: 'All my clients',
     audienceNow: 'Recipients if sent now',
+    language: 'Language',
+    timeZone: 'Time zone',
+    liveProgress: 'Running now',
   },
   resources: {
     mailings: {

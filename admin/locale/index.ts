@@ -41,6 +41,21 @@ export function withRequestLanguage(fallback: Language): RequestHandler {
 }
 
 /**
+ * After the session is read: a person who chose a language in their profile gets it, whatever the browser says.
+ * The `lang` cookie is set to it as well, because the page's scripts choose their language from that cookie.
+ */
+export function withProfileLanguage(): RequestHandler {
+  return (req, res, next) => {
+    const language = (req as Request & { session?: { adminUser?: { language?: unknown } } }).session?.adminUser?.language;
+    if (!isLanguage(language)) return next();
+    if (cookie(req, LANGUAGE_COOKIE) !== language) {
+      res.cookie(LANGUAGE_COOKIE, language, { path: '/', sameSite: 'lax', maxAge: A_YEAR_IN_MINUTES * 60_000, encode: String });
+    }
+    requestLanguage.run(language, next);
+  };
+}
+
+/**
  * AdminJS's `authenticate`, made to restore the request's language first. AdminJS reads the login form before it
  * calls it, and the request's language does not survive that reading (the form parser calls back outside the
  * request's async context), so the page saying that a login failed would be rendered in APP_LOCALE. The page is

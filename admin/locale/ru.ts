@@ -88,6 +88,18 @@ export const ru: Catalogue = {
       serverResponse: 'Ответ сервера',
       noAttempts: 'Рассылки ещё не отправлялись: здесь появятся запуски и ответы почтового сервера.',
     },
+    DateTime: {
+      zoneHint: 'Дата и время в часовом поясе {{zone}}',
+    },
+    LiveProgress: {
+      title: 'Идёт сейчас',
+      none: 'Сейчас ничего не отправляется.',
+      counts: 'отправлено {{sent}}, не доставлено {{failed}} из {{total}}',
+      rate: '{{rate}} в минуту',
+      timeLeft: 'осталось около {{time}}',
+      timeLeftUnknown: 'сколько осталось, пока неизвестно',
+      started: 'начато {{at}}',
+    },
   },
   labels: {
     navigation: 'Меню',
@@ -189,6 +201,9 @@ export const ru: Catalogue = {
     tagIds: 'Теги',
     audienceAll: 'Все мои клиенты',
     audienceNow: 'Получателей при отправке сейчас',
+    language: 'Язык',
+    timeZone: 'Часовой пояс',
+    liveProgress: 'Идёт сейчас',
   },
   resources: {
     mailings: {

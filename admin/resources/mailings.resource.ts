@@ -23,7 +23,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       editProperties: MAILING_FIELDS,
       showProperties: [
         'id', 'ownerId', 'messageId', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
-        'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts',
+        'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts', 'liveProgress',
       ],
       properties: {
         ...ownerProperty,
@@ -59,6 +59,8 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         messageSubject: { ...readOnly, type: 'string' },
         recipients: { ...readOnly, type: 'textarea' },
         latestAttempts: { ...readOnly, type: 'textarea' },
+        // the run going on now, updating by itself (nothing shown when none is)
+        liveProgress: { ...readOnly, type: 'string', components: { show: Components.LiveProgress } },
         nextRunAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
         lastRunAt: readOnly,
         disabledAt: { isVisible: { list: true, filter: false, show: true, edit: false } },

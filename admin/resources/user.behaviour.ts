@@ -15,7 +15,9 @@ const given = (params: Params): string | undefined => (typeof params.email === '
 
 /** The fields a user form shows and the only ones a write accepts: a superuser's, or a person's own. */
 export function userFields(isSuperuser: boolean | undefined): string[] {
-  return isSuperuser ? ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt'] : ['fullName', 'senderName', 'password'];
+  return isSuperuser
+    ? ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt', 'language', 'timeZone']
+    : ['fullName', 'senderName', 'password', 'language', 'timeZone'];
 }
 
 function dates(params: Params): Params {

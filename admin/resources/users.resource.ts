@@ -2,6 +2,7 @@
 import type { CurrentAdmin, ResourceOptions, ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../src/languages.js';
 import { accessFeature } from '../features/access.feature.js';
 import { userBehaviour, userFields } from './user.behaviour.js';
 import { userActions } from './user.actions.js';
@@ -19,13 +20,17 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
       listProperties: ['id', 'email', 'fullName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'lastLoginAt'],
       filterProperties: ['email', 'fullName', 'isSuperuser', 'blockedAt', 'createdAt'],
       editProperties: userFields(true),
-      showProperties: ['id', 'email', 'fullName', 'senderName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt'],
+      showProperties: ['id', 'email', 'fullName', 'senderName', 'isSuperuser', 'verifiedAt', 'blockedAt', 'blockedById', 'lastLoginAt', 'createdAt', 'language', 'timeZone'],
       properties: {
         passwordHash: { isVisible: false },
         password: { type: 'password', isVisible: { list: false, filter: false, show: false, edit: true } },
         blockedById: { ...shownOnly, reference: 'users' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
         senderName: { isVisible: { list: false, filter: false, show: true, edit: true } },
+        // each language by its own name; empty: the browser's language, else the service's
+        language: { availableValues: LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] })) },
+        // empty: the service's zone (APP_TIMEZONE)
+        timeZone: { availableValues: Intl.supportedValuesOf('timeZone').map((zone) => ({ value: zone, label: zone })) },
       },
       actions: {
         ...userActions(ctx),

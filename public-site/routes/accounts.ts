@@ -1,5 +1,7 @@
 // Account pages: sign up, confirm the e-mail address, send the link again, forgot and reset password.
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
+import type { TFunction } from 'i18next';
+import { languageOfResponse, translateFields, translateRule, translator } from '../i18n.js';
 import type { AccountService } from '../../src/accounts/account-service.js';
 import { emailProblem } from '../../src/accounts/account-rules.js';
 import { ValidationError } from '../../src/errors.js';
@@ -13,11 +15,15 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-const INVALID_LINK = {
-  title: 'This link does not work',
-  message: 'The link is invalid, was already used, or has expired. Ask for a new one below.',
-  tone: 'warning',
-};
+/** The page's translator (withSiteLanguage puts it in res.locals). */
+function tr(res: Response): TFunction {
+  return (res.locals as { t?: TFunction }).t ?? translator('en');
+}
+
+function invalidLink(res: Response, link: { href: string; labelKey: string }) {
+  const t = tr(res);
+  return { title: t('invalidLink.title'), message: t('invalidLink.message'), tone: 'warning', link: { href: link.href, label: t(link.labelKey) } };
+}
 
 export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, limits: SiteRateLimits, log: Logger): Router {
   const router = Router();
@@ -40,11 +46,12 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     asyncRoute(async (req, res) => {
       const values = { email: text(req.body.email), fullName: text(req.body.fullName) };
       try {
-        const { mailSent } = await accounts.register({ ...values, password: text(req.body.password), passwordConfirmation: text(req.body.passwordConfirmation) });
+        const { mailSent } = await accounts.register({ ...values, language: languageOfResponse(res), password: text(req.body.password), passwordConfirmation: text(req.body.passwordConfirmation) });
         res.redirect(303, mailSent ? '/register/sent' : '/register/sent?mail=failed');
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        await sendView(res, 'register', { values, errors: error.fields, formError: error.message }, 422);
+        const t = tr(res);
+        await sendView(res, 'register', { values, errors: translateFields(t, error.fields), formError: translateRule(t, error.message) }, 422);
       }
     }),
   );
@@ -52,13 +59,12 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     '/register/sent',
     asyncRoute(async (req, res) => {
       const failed = req.query.mail === 'failed';
+      const t = tr(res);
       await sendView(res, 'message', {
-        title: failed ? 'Account created' : 'Check your inbox',
-        message: failed
-          ? 'Your account is created, but we could not send the confirmation e-mail just now. Ask for a new link in a few minutes.'
-          : 'We sent you an e-mail with a link to confirm your address. Open it to activate your account; it expires in 48 hours.',
+        title: t(failed ? 'register.mailFailedTitle' : 'register.sentTitle'),
+        message: t(failed ? 'register.mailFailedMessage' : 'register.sentMessage'),
         tone: failed ? 'warning' : 'success',
-        link: failed ? { href: '/verify/resend', label: 'Send the link again' } : null,
+        link: failed ? { href: '/verify/resend', label: t('register.sendAgain') } : null,
       });
     }),
   );
@@ -70,7 +76,7 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     asyncRoute(async (req, res) => {
       const token = text(req.query.token);
       if (!(await accounts.isVerificationTokenValid(token))) {
-        await sendView(res, 'message', { ...INVALID_LINK, link: { href: '/verify/resend', label: 'Send a new link' } }, 400);
+        await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
         return;
       }
       res.set('Referrer-Policy', 'no-referrer');
@@ -82,21 +88,25 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     ...form,
     asyncRoute(async (req, res) => {
       if (!(await accounts.confirmVerification(text(req.body.token)))) {
-        await sendView(res, 'message', { ...INVALID_LINK, link: { href: '/verify/resend', label: 'Send a new link' } }, 400);
+        await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
         return;
       }
+      const t = tr(res);
       await sendView(res, 'message', {
-        title: 'Address confirmed',
-        message: 'Thank you: your e-mail address is confirmed and your account is active. You can log in now.',
+        title: t('verify.confirmedTitle'),
+        message: t('verify.confirmedMessage'),
         tone: 'success',
-        link: { href: '/admin/login', label: 'Log in' },
+        link: { href: '/admin/login', label: t('site.nav.logIn') },
       });
     }),
   );
 
   // ---- resend the confirmation link ----
-  const resendForm = { title: 'Send the confirmation link again', intro: 'Enter the address you signed up with. If it belongs to an account that is not confirmed yet, we send a new link.', action: '/verify/resend', button: 'Send the link' };
-  router.get('/verify/resend', ...csrf.issue, asyncRoute(async (_req, res) => sendView(res, 'email-form', resendForm)));
+  const resendForm = (res: Response) => {
+    const t = tr(res);
+    return { title: t('verify.resendTitle'), intro: t('verify.resendIntro'), action: '/verify/resend', button: t('verify.resendButton') };
+  };
+  router.get('/verify/resend', ...csrf.issue, asyncRoute(async (_req, res) => sendView(res, 'email-form', resendForm(res))));
   router.post(
     '/verify/resend',
     limitResend,
@@ -105,21 +115,21 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
       const email = text(req.body.email);
       const problem = emailProblem(email);
       if (problem) {
-        await sendView(res, 'email-form', { ...resendForm, values: { email }, errors: { email: problem } }, 422);
+        await sendView(res, 'email-form', { ...resendForm(res), values: { email }, errors: { email: translateRule(tr(res), problem) } }, 422);
         return;
       }
-      inBackground(accounts.resendVerification(email), 'resending a confirmation link');
-      await sendView(res, 'message', {
-        title: 'Check your inbox',
-        message: `If ${email} belongs to an account that still needs confirming, a new link is on its way. Earlier links no longer work.`,
-        tone: 'success',
-      });
+      inBackground(accounts.resendVerification(email, languageOfResponse(res)), 'resending a confirmation link');
+      const t = tr(res);
+      await sendView(res, 'message', { title: t('verify.resentTitle'), message: t('verify.resentMessage', { email }), tone: 'success' });
     }),
   );
 
   // ---- forgot and reset password ----
-  const forgotForm = { title: 'Forgot your password?', intro: 'Enter the address of your account and we will send you a link to choose a new password.', action: '/password/forgot', button: 'Send the reset link' };
-  router.get('/password/forgot', ...csrf.issue, asyncRoute(async (_req, res) => sendView(res, 'email-form', forgotForm)));
+  const forgotForm = (res: Response) => {
+    const t = tr(res);
+    return { title: t('password.forgotTitle'), intro: t('password.forgotIntro'), action: '/password/forgot', button: t('password.forgotButton') };
+  };
+  router.get('/password/forgot', ...csrf.issue, asyncRoute(async (_req, res) => sendView(res, 'email-form', forgotForm(res))));
   router.post(
     '/password/forgot',
     limitReset,
@@ -128,15 +138,12 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
       const email = text(req.body.email);
       const problem = emailProblem(email);
       if (problem) {
-        await sendView(res, 'email-form', { ...forgotForm, values: { email }, errors: { email: problem } }, 422);
+        await sendView(res, 'email-form', { ...forgotForm(res), values: { email }, errors: { email: translateRule(tr(res), problem) } }, 422);
         return;
       }
-      inBackground(accounts.requestPasswordReset(email), 'sending a password reset link');
-      await sendView(res, 'message', {
-        title: 'Check your inbox',
-        message: `If ${email} belongs to an account, a link to choose a new password is on its way. It expires in one hour.`,
-        tone: 'success',
-      });
+      inBackground(accounts.requestPasswordReset(email, languageOfResponse(res)), 'sending a password reset link');
+      const t = tr(res);
+      await sendView(res, 'message', { title: t('password.forgotSentTitle'), message: t('password.forgotSentMessage', { email }), tone: 'success' });
     }),
   );
   router.get(
@@ -145,7 +152,7 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     asyncRoute(async (req, res) => {
       const token = text(req.query.token);
       if (!(await accounts.isResetTokenValid(token))) {
-        await sendView(res, 'message', { ...INVALID_LINK, link: { href: '/password/forgot', label: 'Ask for a new link' } }, 400);
+        await sendView(res, 'message', invalidLink(res, { href: '/password/forgot', labelKey: 'password.newLink' }), 400);
         return;
       }
       res.set('Referrer-Policy', 'no-referrer');
@@ -163,19 +170,15 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
         done = await accounts.resetPassword(token, text(req.body.password), text(req.body.passwordConfirmation));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        await sendView(res, 'reset', { token, errors: error.fields }, 422);
+        await sendView(res, 'reset', { token, errors: translateFields(tr(res), error.fields) }, 422);
         return;
       }
       if (!done) {
-        await sendView(res, 'message', { ...INVALID_LINK, link: { href: '/password/forgot', label: 'Ask for a new link' } }, 400);
+        await sendView(res, 'message', invalidLink(res, { href: '/password/forgot', labelKey: 'password.newLink' }), 400);
         return;
       }
-      await sendView(res, 'message', {
-        title: 'Password changed',
-        message: 'Your new password is saved, and any other open session of your account was logged out.',
-        tone: 'success',
-        link: { href: '/admin/login', label: 'Log in' },
-      });
+      const t = tr(res);
+      await sendView(res, 'message', { title: t('password.changedTitle'), message: t('password.changedMessage'), tone: 'success', link: { href: '/admin/login', label: t('site.nav.logIn') } });
     }),
   );
 

@@ -152,7 +152,7 @@ export function scope(actor: Actor | undefined, resource: ResourceName): WhereOp
 export async function loadActorProfile(
   models: Pick<Models, 'User' | 'Group'>,
   userId: number,
-): Promise<{ actor: Actor; fullName: string } | undefined> {
+): Promise<{ actor: Actor; fullName: string; language: string | null; timeZone: string | null } | undefined> {
   if (!Number.isInteger(userId) || userId <= 0) return undefined;
   const user = await models.User.findByPk(userId, { include: [{ model: models.Group, as: 'groups' }] });
   if (!user || user.blockedAt || !user.verifiedAt) return undefined;
@@ -163,7 +163,7 @@ export async function loadActorProfile(
     isSuperuser: user.isSuperuser,
     permissions: new Set(groups.flatMap((group) => group.permissions)),
   };
-  return { actor, fullName: user.fullName };
+  return { actor, fullName: user.fullName, language: user.language ?? null, timeZone: user.timeZone ?? null };
 }
 
 /**

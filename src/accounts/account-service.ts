@@ -11,6 +11,7 @@ import { consumeToken, issueToken, peekToken } from './tokens.js';
 import { endSessions } from './sessions.js';
 import { passwordResetMail, verificationMail } from './account-mail.js';
 import type { TokenPurpose } from '../models/account-token.js';
+import { isLanguage, type Language } from '../languages.js';
 
 export interface AccountServiceDeps {
   models: Pick<Models, 'sequelize' | 'User' | 'AccountToken'>;
@@ -28,6 +29,8 @@ export interface RegistrationInput {
   password: string;
   passwordConfirmation: string;
   fullName?: string;
+  /** The language of the visit (the sign-up page's); the confirmation e-mail is written in it. */
+  language?: Language;
 }
 
 export interface RegistrationResult {
@@ -44,16 +47,22 @@ export interface AccountService {
   isVerificationTokenValid(token: string): Promise<boolean>;
   /** Marks the account verified; false when the link is unknown, expired or already used. */
   confirmVerification(token: string): Promise<boolean>;
-  /** Sends a new link when the address belongs to an unverified, unblocked account; says nothing either way. */
-  resendVerification(email: string): Promise<void>;
+  /** Sends a new link when the address belongs to an unverified, unblocked account; says nothing either way.
+   * `language`: the visit's, used unless the person chose one in their profile. */
+  resendVerification(email: string, language?: Language): Promise<void>;
   /** Sends a reset link when the address belongs to an unblocked account; says nothing either way. */
-  requestPasswordReset(email: string): Promise<void>;
+  requestPasswordReset(email: string, language?: Language): Promise<void>;
   isResetTokenValid(token: string): Promise<boolean>;
   /** Sets the new password; throws ValidationError for a bad password, returns false for a bad link. */
   resetPassword(token: string, password: string, confirmation: string): Promise<boolean>;
   /** Resolves once no call that sends an account mail (sign-up, new link, reset request) is running. The pages run
    * some in the background, so the answer's timing tells nothing about the address; shutdown and tests wait here. */
   idle(): Promise<void>;
+}
+
+/** An account e-mail's language: the person's own setting, else the visit's, else English. */
+function mailLanguage(user: User, visit: Language | undefined): Language {
+  return isLanguage(user.language) ? user.language : (visit ?? 'en');
 }
 
 function findByEmail(models: AccountServiceDeps['models'], email: string): Promise<User | null> {
@@ -70,10 +79,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { models, transport, appUrl, log } = deps;
   const ttl = (purpose: TokenPurpose): number | undefined => deps.tokenTtlMs?.[purpose];
 
-  async function sendVerification(user: User): Promise<boolean> {
+  async function sendVerification(user: User, language: Language | undefined): Promise<boolean> {
     const token = await issueToken(models, user.id, 'verify', { ttlMs: ttl('verify') });
     try {
-      await transport.send(verificationMail(user.email, appUrl, token, user.fullName));
+      await transport.send(verificationMail(user.email, appUrl, token, user.fullName, mailLanguage(user, language)));
       return true;
     } catch (error) {
       log.warn(`verification e-mail to user ${user.id} not sent: ${(error as Error).message}`);
@@ -109,7 +118,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         throw error;
       }
       dataChanged('user');
-      return { user, mailSent: await sendVerification(user) };
+      return { user, mailSent: await sendVerification(user, input.language) };
     },
 
     async isVerificationTokenValid(token) {
@@ -129,18 +138,18 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       });
     },
 
-    async resendVerification(email) {
+    async resendVerification(email, language) {
       const user = await findByEmail(models, email);
       if (!user || user.verifiedAt !== null || user.blockedAt !== null) return;
-      await sendVerification(user);
+      await sendVerification(user, language);
     },
 
-    async requestPasswordReset(email) {
+    async requestPasswordReset(email, language) {
       const user = await findByEmail(models, email);
       if (!user || user.blockedAt !== null) return;
       const token = await issueToken(models, user.id, 'reset', { ttlMs: ttl('reset') });
       try {
-        await transport.send(passwordResetMail(user.email, appUrl, token));
+        await transport.send(passwordResetMail(user.email, appUrl, token, mailLanguage(user, language)));
       } catch (error) {
         log.warn(`password reset e-mail to user ${user.id} not sent: ${(error as Error).message}`);
       }
@@ -186,8 +195,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   return {
     ...service,
     register: (input) => tracked(service.register(input)),
-    resendVerification: (email) => tracked(service.resendVerification(email)),
-    requestPasswordReset: (email) => tracked(service.requestPasswordReset(email)),
+    resendVerification: (email, language) => tracked(service.resendVerification(email, language)),
+    requestPasswordReset: (email, language) => tracked(service.requestPasswordReset(email, language)),
     async idle() {
       // a call started while waiting is waited for too
       while (running.size > 0) await Promise.allSettled([...running]);

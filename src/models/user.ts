@@ -1,6 +1,7 @@
 // A person who logs in to the back office (not a recipient: those are clients).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { maxLength } from './limits.js';
+import { isTimeZone, LANGUAGES } from '../languages.js';
 
 export const USER_PERMISSIONS = {
   viewAll: 'user.view_all',
@@ -19,6 +20,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare blockedById: number | null;
   declare isSuperuser: CreationOptional<boolean>;
   declare lastLoginAt: Date | null;
+  /** The person's language ('en', 'ru'); null: the browser's or the service's (APP_LOCALE). */
+  declare language: CreationOptional<string | null>;
+  /** The person's IANA time zone; null: the service's (APP_TIMEZONE). */
+  declare timeZone: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -58,6 +63,26 @@ export function initUser(sequelize: Sequelize): typeof User {
       blockedById: { type: DataTypes.INTEGER, allowNull: true },
       isSuperuser: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },
+      language: {
+        type: DataTypes.STRING(8),
+        allowNull: true,
+        set(value: unknown) {
+          this.setDataValue('language', value === '' || value === undefined ? null : (value as string));
+        },
+        validate: { isIn: { args: [[...LANGUAGES]], msg: 'Choose English or Russian' } },
+      },
+      timeZone: {
+        type: DataTypes.STRING(64),
+        allowNull: true,
+        set(value: unknown) {
+          this.setDataValue('timeZone', typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+        },
+        validate: {
+          known(value: unknown) {
+            if (value !== null && value !== undefined && !isTimeZone(value)) throw new Error('Choose a time zone by its IANA name, like Europe/Moscow');
+          },
+        },
+      },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

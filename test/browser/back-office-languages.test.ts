@@ -26,7 +26,7 @@ describe('the back office in a Russian browser', function () {
 
   before(async function () {
     if (!chromiumAvailable()) throw new Error('Chromium is missing at /usr/bin/chromium: apt-get install -y chromium');
-    app = await startTestApp({ db: db() });
+    app = await startTestApp({ db: db(), app: { admin: { prebuiltAssets: true } } }); // the scripts production serves (npm run build)
     browser = await launchBrowser();
   });
   after(async () => {

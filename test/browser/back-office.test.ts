@@ -19,13 +19,9 @@ async function eventually<T>(check: () => Promise<T | null | undefined | false>,
   }
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** The date picker's typed format (yyyy/MM/dd HH:mm), in the browser's time zone (the machine's). */
+/** The value of an <input type="datetime-local"> for the moment in UTC. */
 function typed(date: Date): string {
-  return `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return date.toISOString().slice(0, 16);
 }
 
 describe('the back office in a browser', function () {
@@ -38,7 +34,7 @@ describe('the back office in a browser', function () {
     if (!chromiumAvailable()) {
       throw new Error('Chromium is missing at /usr/bin/chromium: apt-get install -y chromium');
     }
-    app = await startTestApp({ db: db() });
+    app = await startTestApp({ db: db(), app: { admin: { prebuiltAssets: true } } }); // the scripts production serves (npm run build)
     browser = await launchBrowser();
   });
   after(async () => {
@@ -103,13 +99,10 @@ describe('the back office in a browser', function () {
     const start = new Date(Date.now() + 2 * 24 * 3600_000);
     start.setSeconds(0, 0);
     const end = new Date(start.getTime() + 14 * 24 * 3600_000);
-    const dates = page.locator('.DatePicker input, [class*="DatePicker"] input');
-    await dates.nth(0).click();
-    await dates.nth(0).pressSequentially(typed(start));
-    await dates.nth(0).press('Escape');
-    await dates.nth(1).click();
-    await dates.nth(1).pressSequentially(typed(end));
-    await dates.nth(1).press('Escape');
+    // the browser's date-and-time inputs, typed in the user's zone (APP_TIMEZONE here: UTC), which the form names
+    await page.fill('input[name="startAt"]', typed(start));
+    await page.fill('input[name="endAt"]', typed(end));
+    await page.locator('[data-zone-hint="UTC"]', { hasText: 'Date and time in Coordinated Universal Time' }).first().waitFor();
     await pick(page, combos.last(), 'weekly');
     await screenshot(page, 'back-office-3-mailing-form');
     const posted = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/mailings/actions/new'));
