@@ -13,7 +13,6 @@ export function clientsResource(ctx: ServiceContext): ResourceWithOptions {
     resource: new ScopedResource(ctx.db.models.Client, 'clients', {
       editable: () => EDITABLE,
       onCreate: ownerFromSession,
-      entity: 'client',
     }),
     options: {
       id: 'clients',

@@ -28,7 +28,6 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const recipients = mailingRecipients(ctx.db.sequelize);
   return {
     editable: () => MAILING_FIELDS,
-    entity: 'mailing',
     // a new mailing needs every field: missing ones are named by the engine's validation
     create: async (actor, params) => (await ctx.mailings.create(actor, { clientIds: [], ...mailingInput(params) } as MailingInput)).toJSON(),
     update: async (actor, id, params) => (await ctx.mailings.update(actor, id, mailingInput(params))).toJSON(),

@@ -29,7 +29,6 @@ export function userBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { User } = ctx.db.models;
   return {
     hidden: ['passwordHash'],
-    entity: 'user',
     editable: (actor) => userFields(actor.isSuperuser),
     create: async (_actor, params) => {
       const values = dates(await withHash(params, true, async () => given(params) ?? ''));

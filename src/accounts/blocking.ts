@@ -4,7 +4,6 @@ import { Op } from 'sequelize';
 import type { ServiceContext } from '../context.js';
 import { can, type Actor } from '../access/policy.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import { dataChanged } from '../events.js';
 import type { User } from '../models/index.js';
 import { endSessions } from './sessions.js';
 import { cancelRuns } from '../sending/cancel-runs.js';
@@ -31,7 +30,6 @@ export async function blockUser(ctx: ServiceContext, actor: Actor, userId: numbe
   }
   await endSessions(ctx.db.sequelize, user.id);
   await ctx.mailings.ownerBlocked(user.id);
-  dataChanged('user');
   return user.reload();
 }
 
@@ -42,6 +40,5 @@ export async function unblockUser(ctx: ServiceContext, actor: Actor, userId: num
     await ctx.db.models.User.update({ blockedAt: null, blockedById: null }, { where: { id: user.id } });
     await ctx.mailings.ownerUnblocked(user.id);
   }
-  dataChanged('user');
   return user.reload();
 }

@@ -13,6 +13,8 @@ export interface MailingServices {
   readonly mailings: MailingService;
   readonly planner: MailingPlanner;
   readonly scheduler: Scheduler;
+  /** The sending engine as configured here (the CLI's `send --mailing` runs with it). */
+  readonly engine: EngineDeps;
   /** Stops the scheduler if started, waits for background runs, disconnects the job store. */
   close(): Promise<void>;
 }
@@ -32,30 +34,33 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
   const { db, mail, log } = options;
   let stopping = false;
   const scheduler = createScheduler({ store: chooseJobStore(options.config, db.url), log: log.child('scheduler'), ...options.scheduler });
+  const engine: EngineDeps = {
+    sequelize: db.sequelize,
+    transport: mail.transport,
+    log: log.child('sending'),
+    messageIdDomain: hostOf(options.config.appUrl),
+    shouldStop: () => stopping,
+    ...options.engine,
+  };
   const planner = createPlanner({
     models: db.models,
     jobs: scheduler.jobs,
-    engine: {
-      sequelize: db.sequelize,
-      transport: mail.transport,
-      log: log.child('sending'),
-      messageIdDomain: hostOf(options.config.appUrl),
-      shouldStop: () => stopping,
-      ...options.engine,
-    },
+    engine,
     timeZone: options.config.appTimezone,
     log: log.child('planner'),
     clock: options.clock,
   });
-  const mailings = createMailingService({ models: db.models, planner, log: log.child('mailings') });
+  const mailings = createMailingService({ models: db.models, planner, engine, log: log.child('mailings') });
   return {
     mailings,
     planner,
     scheduler,
+    engine,
     async close() {
       stopping = true;
       await scheduler.stop();
       await planner.drain();
+      await mailings.drain();
     },
   };
 }
