@@ -1,5 +1,5 @@
 // `cli.js send`: the due runs (as the scheduler makes them), or one mailing now through the one "run now" door.
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { getConfig } from '../config.js';
 import { isOperational } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -8,9 +8,10 @@ import type { RunProgress } from '../sending/run-mailing.js';
 import { runMailingNow } from '../sending/run-now.js';
 import { openServices } from './services.js';
 
-/** Progress on stdout: a bar per run on a terminal, a line every second otherwise. */
-function progressReporter(out: NodeJS.WriteStream): { update(p: RunProgress): void; done(): void } {
+/** Progress on stdout: a bar per run on a terminal (the bar's module is loaded only then), a line every second otherwise. */
+async function progressReporter(out: NodeJS.WriteStream): Promise<{ update(p: RunProgress): void; done(): void }> {
   if (out.isTTY) {
+    const { SingleBar, Presets } = await import('cli-progress');
     let bar: SingleBar | undefined;
     let attempt = 0;
     return {
@@ -63,7 +64,7 @@ function describe(result: Result): string {
 }
 
 export async function send(mailingId: number | undefined, log: Logger): Promise<number> {
-  const progress = progressReporter(process.stdout);
+  const progress = await progressReporter(process.stdout);
   const services = await openServices(getConfig(), { log, mailOptions: { shareCatcher: true }, engine: { onProgress: (p) => progress.update(p) } });
   const { planner } = services;
   const results: Result[] = [];
