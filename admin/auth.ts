@@ -1,22 +1,19 @@
-// Back-office login: checks the users table (verified, not blocked, slow hash), keeps sessions in PostgreSQL,
-// refreshes the logged-in user on every request so a block or a new permission takes effect at once.
+// Back-office login: the form's fields go to the domain's login check (src/accounts/login.ts), sessions are kept in
+// PostgreSQL, and the logged-in user is refreshed on every request so a block or a new permission applies at once.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import { rateLimit } from 'express-rate-limit';
 import type AdminJS from 'adminjs';
-import { fn, col, where } from 'sequelize';
 import type { ServiceContext } from '../src/context.js';
-import { verifyPassword } from '../src/accounts/passwords.js';
-import { loadActor, loadActorProfile } from '../src/access/policy.js';
+import { checkLogin } from '../src/accounts/login.js';
+import { loadActorProfile } from '../src/access/policy.js';
 import { toAdminUser, type AdminUser } from './current-admin.js';
 import { en } from './locale/en.js';
 import { LoginRefused } from '../src/errors.js';
 
 export const SESSION_COOKIE = 'mailing.sid';
 const SESSION_TTL_MS = 8 * 3600_000;
-// compared against when the e-mail is unknown, so both cases take the same (slow) time
-const DUMMY_HASH = '$2b$12$C6UzMDM.H6dfI/f/IKcEeO5R7yX0J3r6P1x4N6v7G1Yx1q0JtQk3a';
 
 // AdminJS shows a thrown error's message on its login page (HTTP 400): the typed refusal from src/errors.ts
 export { LoginRefused };
@@ -31,17 +28,10 @@ declare module 'express-session' {
 /** AdminJS's authenticate: the user, or null for a wrong e-mail or password; throws when the account may not log in. */
 export function authenticator(ctx: ServiceContext) {
   return async (email: unknown, password: unknown, context?: { req: Request }): Promise<AdminUser | null> => {
-    if (typeof email !== 'string' || typeof password !== 'string' || email.trim() === '' || password === '') return null;
-    const { User } = ctx.db.models;
-    const user = await User.findOne({ where: where(fn('lower', col('email')), email.trim().toLowerCase()) });
-    const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !matches) return null;
-    // only told to someone who knows the password; one-word messages are keys the login page translates
-    if (user.blockedAt) throw new LoginRefused('accountBlocked');
-    if (!user.verifiedAt) throw new LoginRefused('emailNotConfirmed');
-    const actor = await loadActor(ctx.db.models, user.id);
-    if (!actor) return null;
-    await User.update({ lastLoginAt: new Date() }, { where: { id: user.id } });
+    if (typeof email !== 'string' || typeof password !== 'string') return null;
+    // LoginRefused (blocked, not confirmed) goes through: AdminJS shows its message on the login page
+    const loggedIn = await checkLogin(ctx.db.models, { email, password });
+    if (!loggedIn) return null;
     // a new session id at login, so an id planted before login is worthless
     const req = context?.req;
     if (req?.session) {
@@ -49,7 +39,7 @@ export function authenticator(ctx: ServiceContext) {
       await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
       if (redirectTo) req.session.redirectTo = redirectTo;
     }
-    return toAdminUser(actor, user.fullName, { language: user.language ?? null, timeZone: user.timeZone ?? null }, ctx.config.appTimezone);
+    return toAdminUser(loggedIn.actor, loggedIn.fullName, { language: loggedIn.language, timeZone: loggedIn.timeZone }, ctx.config.appTimezone);
   };
 }
 

@@ -5,7 +5,6 @@ import { Resource as SequelizeResource, convertFilter } from '@adminjs/sequelize
 import { Op, literal, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
 import { scope, type Actor, type ResourceName } from '../src/access/policy.js';
 import { NotFoundError } from '../src/errors.js';
-import { dataChanged, type ChangedEntity } from '../src/events.js';
 import { actorOf } from './current-admin.js';
 import { checkFilterPath, checkFilterValue, checkPaging, checkSort, isIdWithin, listRules, maxIdOf, type ListRules } from './list-query.js';
 import { toAdminError } from './error-answers.js';
@@ -30,8 +29,6 @@ export interface ResourceBehaviour {
   create?: (actor: Actor, params: Params) => Promise<Row>;
   update?: (actor: Actor, id: number, params: Params) => Promise<Row>;
   delete?: (actor: Actor, id: number) => Promise<void>;
-  /** Told to the rest of the service (the public site's cache) after a write. */
-  entity?: ChangedEntity;
   /**
    * Fields a feature's own hook may write without a request context (the upload feature stores the image key
    * after saving). Every HTTP path passes its context, so nothing a browser sends can use this.
@@ -173,7 +170,6 @@ export class ScopedResource extends SequelizeResource {
     const values = { ...this.editableParams(actor, params), ...this.behaviour.onCreate?.(actor) };
     try {
       const row = this.behaviour.create ? await this.behaviour.create(actor, values) : (await this.model.create(values)).toJSON();
-      this.changed();
       return this.strip(row);
     } catch (error) {
       throw toAdminError(error);
@@ -187,10 +183,6 @@ export class ScopedResource extends SequelizeResource {
     return (await model.update(values)).toJSON() as Row;
   }
 
-  private changed(): void {
-    if (this.behaviour.entity) dataChanged(this.behaviour.entity);
-  }
-
   override async update(id: string | number, params: Params, context?: ActionContext): Promise<Params> {
     if (!context && this.behaviour.internalEditable) {
       const allowed = new Set(this.behaviour.internalEditable);
@@ -201,7 +193,6 @@ export class ScopedResource extends SequelizeResource {
     const values = this.editableParams(actor, params);
     try {
       const row = this.behaviour.update ? await this.behaviour.update(actor, Number(id), values) : await this.plainUpdate(id, values);
-      this.changed();
       return this.strip(row);
     } catch (error) {
       throw toAdminError(error);
@@ -213,7 +204,6 @@ export class ScopedResource extends SequelizeResource {
     try {
       if (this.behaviour.delete) await this.behaviour.delete(actor, Number(id));
       else await super.delete(id);
-      this.changed();
     } catch (error) {
       throw toAdminError(error);
     }

@@ -37,7 +37,7 @@ async function serve(): Promise<void> {
   const { seedAll } = await import('../src/db/seeds/demo-seeds.js');
   const { loadConfig } = await import('../src/config.js');
   const { silentLogger } = await import('../src/log.js');
-  const { createSmtpTransport } = await import('../src/mail/smtp-transport.js');
+  const { openServices } = await import('../src/boot/services.js');
   const { mountPublicSite } = await import('../public-site/index.js');
   const { securityHeaders } = await import('../public-site/security.js');
 
@@ -49,9 +49,8 @@ async function serve(): Promise<void> {
     await db.models.BlogPost.create({ title: `Benchmark post ${i}`, content: 'Lorem ipsum dolor sit amet. '.repeat(40), image: '/static/blog/tips.svg', publishedAt: new Date(Date.now() - i * 3600_000) });
   }
   const config = loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:9', SESSION_SECRET: 'bench-session-secret-0123456789', APP_URL: 'http://127.0.0.1' });
-  // never used: the home page sends no mail
-  const transport = createSmtpTransport({ url: config.smtpUrl!, from: config.mailFrom, logger: () => undefined });
-  const ctx = { config, db, log: silentLogger, mail: { transport, close: () => transport.close() } };
+  // the services as the server builds them (the mail server is never used: the home page sends no mail)
+  const ctx = await openServices(config, { db, log: silentLogger });
 
   // The baseline: the first home page the cached app rendered, sent again from memory behind the same security
   // headers (helmet) as the site, the most a cached page can reach. Mounted here, never in the service's app.
@@ -82,7 +81,7 @@ async function serve(): Promise<void> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    await transport.close();
+    await ctx.close();
     await db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

@@ -1,18 +1,26 @@
 // A plain smtp-server that accepts and discards every mail, run as its own process so it does not share the
-// benchmark's event loop; prints its port, counts mails, exits on SIGTERM.
+// benchmark's event loop; prints its port, counts mails, exits on SIGTERM (printing the count, and the times of the
+// first connection and of the last mail, ms since the epoch, for bench/cli.ts).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 let received = 0;
+let firstConnectionAt = 0;
+let lastMailAt = 0;
 const server = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
   disableReverseLookup: true,
   logger: false,
+  onConnect(_session, callback) {
+    firstConnectionAt ||= Date.now();
+    callback();
+  },
   onData(stream, _session, callback) {
     stream.on('data', () => undefined);
     stream.on('end', () => {
       received += 1;
+      lastMailAt = Date.now();
       callback();
     });
   },
@@ -21,6 +29,6 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`port ${(server.server.address() as AddressInfo).port}\n`);
 });
 process.on('SIGTERM', () => {
-  process.stdout.write(`received ${received}\n`);
+  process.stdout.write(`received ${received} first-connection ${firstConnectionAt} last-mail ${lastMailAt}\n`);
   server.close(() => process.exit(0));
 });

@@ -3,9 +3,6 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import type { ServiceContext } from '../src/context.js';
 import { projectRoot } from '../src/paths.js';
-import { installChangeHooks } from '../src/site/change-hooks.js';
-import { createAccountService } from '../src/accounts/account-service.js';
-import type { TokenPurpose } from '../src/models/account-token.js';
 import { createSiteCache, type SiteCache, type SiteCacheOptions } from './site-cache.js';
 import { csrfProtection, DEFAULT_RATE_LIMITS, securityHeaders, type RateLimitSettings, type SiteRateLimits } from './security.js';
 import { homePageRenderer, homeRouter } from './routes/home.js';
@@ -21,9 +18,6 @@ export interface PublicSiteOptions {
   cache?: SiteCacheOptions;
   rateLimits?: Partial<SiteRateLimits>;
   blogPageSize?: number;
-  /** bcrypt cost for new passwords (tests lower it). */
-  passwordCost?: number;
-  tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
   /** Wrong unsubscribe links allowed per client address and window (tests lower it). */
   unsubscribeLimit?: RateLimitSettings;
 }
@@ -36,7 +30,8 @@ export interface PublicSite {
   close(): Promise<void>;
 }
 
-export type PublicSiteContext = Pick<ServiceContext, 'config' | 'db' | 'log' | 'mail'>;
+/** The services it runs on, built once by the composition root (src/boot/services.ts). */
+export type PublicSiteContext = Pick<ServiceContext, 'config' | 'db' | 'log' | 'mail' | 'accounts'>;
 
 const BOOTSTRAP_DIST = path.join(projectRoot, 'node_modules', 'bootstrap', 'dist');
 
@@ -44,16 +39,8 @@ export async function mountPublicSite(app: Express, ctx: PublicSiteContext, opti
   const { models } = ctx.db;
   const secure = ctx.config.appUrl.startsWith('https:');
   const log = ctx.log.child('site');
-  installChangeHooks(models);
   const cache = createSiteCache(options.cache);
-  const accounts = createAccountService({
-    models,
-    transport: ctx.mail.transport,
-    appUrl: ctx.config.appUrl,
-    log,
-    passwordCost: options.passwordCost,
-    tokenTtlMs: options.tokenTtlMs,
-  });
+  const { accounts } = ctx;
   const csrf = csrfProtection(ctx.config.sessionSecret, secure);
   const limits: SiteRateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
 

@@ -1,4 +1,6 @@
-// Tells interested parts (the public site's cache) that data behind them changed, wherever it was changed.
+// Tells interested parts (the public site's cache) that data behind them changed. The announcements come from ONE
+// place, the model hooks (src/site/change-hooks.ts); domain code writes through the models instead of calling
+// dataChanged itself. (src/sending still announces 'attempt', which nothing listens to: to be dropped there.)
 import { EventEmitter } from 'node:events';
 
 export type ChangedEntity = 'mailing' | 'client' | 'message' | 'blogPost' | 'user' | 'attempt';

@@ -50,6 +50,26 @@ describe('the layers, enforced by ESLint', () => {
     expect(errors(result)).to.deep.equal([]);
   });
 
+  it('when a file of the composition root (src/boot/) imports the back office, the public site and Express, then nothing is reported', async function () {
+    this.timeout(60_000);
+    const result = await lintProbe(
+      path.join('src', 'boot', probe),
+      "import { mountAdmin } from '../../admin/index.js';\nimport { mountPublicSite } from '../../public-site/index.js';\nimport express from 'express';\nexport const all = [mountAdmin, mountPublicSite, express];\n",
+    );
+    expect(errors(result)).to.deep.equal([]);
+  });
+
+  it("when the command line's modules in src/boot/ import Express, AdminJS or the back office, then each import is reported (the CLI stays light)", async function () {
+    this.timeout(60_000);
+    const result = await lintProbe(
+      path.join('src', 'boot', `cli-${probe}`),
+      "import express from 'express';\nimport AdminJS from 'adminjs';\nexport const all = [express, AdminJS, import('../../admin/index.js')];\n",
+    );
+    const found = errors(result);
+    expect(found.filter((line) => line.startsWith('no-restricted-imports:')), found.join('\n')).to.have.length(2);
+    expect(found.filter((line) => line.startsWith('no-restricted-syntax:')), 'the dynamic import too').to.have.length(1);
+  });
+
   it('when the back office imports the public site, or the public site the back office, then it is reported', async function () {
     this.timeout(60_000);
     const fromAdmin = await lintProbe(path.join('admin', probe), "import { mountPublicSite } from '../public-site/index.js';\nexport const m = mountPublicSite;\n");

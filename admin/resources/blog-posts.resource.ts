@@ -25,7 +25,6 @@ export function blogPostsResource(ctx: ServiceContext): ResourceWithOptions {
       editable: () => FORM.filter((field) => field !== FILE_PROPERTY),
       internalEditable: ['image'],
       onCreate: (actor) => ({ authorId: actor.id }),
-      entity: 'blogPost',
     }),
     options: {
       id: 'blog_posts',

@@ -20,7 +20,6 @@ export function clientBehaviour(ctx: ServiceContext): ResourceBehaviour {
   return {
     editable: () => CLIENT_FIELDS,
     onCreate: ownerFromSession,
-    entity: 'client',
     create: async (actor, params) => (await writes.create(actor, values(params))).toJSON(),
     update: async (actor, id, params) => (await writes.update(actor, id, values(params))).toJSON(),
     async extend(rows) {

@@ -4,21 +4,14 @@ import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
-import { Op, literal, type WhereOptions } from 'sequelize';
 import { DELIVERY_STATUSES, SKIP_REASONS } from '../../src/models/delivery.js';
-
-/** Deliveries of one mailing (a delivery knows its attempt, the attempt its mailing). */
-function byMailing(value: string): WhereOptions {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0) return { id: { [Op.is]: null } } as WhereOptions;
-  return { attemptId: { [Op.in]: literal(`(SELECT id FROM attempts WHERE mailing_id = ${id})`) } } as WhereOptions;
-}
+import { deliveriesOfMailing } from '../../src/reports/deliveries.js';
 
 export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
   return {
     resource: new ScopedResource(ctx.db.models.Delivery, 'deliveries', {
       extend: reportOwners(ctx, 'deliveries'),
-      virtualFilters: { mailingId: byMailing },
+      virtualFilters: { mailingId: deliveriesOfMailing },
     }),
     options: {
       id: 'deliveries',

@@ -1,15 +1,14 @@
 // How mailings are read and written in the back office: writes go through the sending engine (validation,
 // schedule, send at once if due); reads add the recipients (a count; on a record their ids as one value and the
-// first few named), the message and the latest attempts.
+// first few named), the message and the latest attempts, read by src/reports/mailing-details.ts and worded here.
 import type { ServiceContext } from '../../src/context.js';
 import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
 import { mailingRecipients, recipientLabel, type RecipientsPreview } from '../../src/mailings/recipients.js';
+import { mailingDetails, type AttemptLine } from '../../src/reports/mailing-details.js';
 import { attemptLabels, phrase } from '../locale/index.js';
 import type { Language } from '../../src/languages.js';
 import { mailingInput } from './mailing-service.js';
-
-const ATTEMPTS_SHOWN = 5;
 
 /** The show page's text: the first recipients, then how many more ("… and 9,980 more"), in the page's language. */
 function describeRecipients(fallback: Language, preview: RecipientsPreview): string {
@@ -20,15 +19,22 @@ function describeRecipients(fallback: Language, preview: RecipientsPreview): str
   return phrase(fallback, more > 0 ? 'recipientsFirst' : 'recipientsAll', { count: preview.count, names, more });
 }
 
+/** One attempt as a line of the show page, in the page's language. */
+function describeAttempt(fallback: Language, a: AttemptLine): string {
+  const labels = attemptLabels(fallback, a.status, a.trigger);
+  const line = phrase(fallback, 'attemptLine', {
+    at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
+  });
+  return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
+}
+
 /** The fields a mailing form shows and the only ones a write accepts. */
 export const MAILING_FIELDS = ['messageId', 'audienceAll', 'tagIds', 'clientIds', 'startAt', 'endAt', 'periodicity'];
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
-  const { Message, Attempt } = ctx.db.models;
   const recipients = mailingRecipients(ctx.db.sequelize);
   return {
     editable: () => MAILING_FIELDS,
-    entity: 'mailing',
     // a new mailing needs every field: missing ones are named by the engine's validation
     create: async (actor, params) => (await ctx.mailings.create(actor, { clientIds: [], ...mailingInput(params) } as MailingInput)).toJSON(),
     update: async (actor, id, params) => (await ctx.mailings.update(actor, id, mailingInput(params))).toJSON(),
@@ -41,34 +47,23 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         for (const row of rows) row.recipientsCount = counts.get(Number(row.id)) ?? 0;
         return;
       }
-      // the detail (show page) is only built for a mailing the scope already allowed
+      // the detail (show page) is only built for mailings the scope already allowed: one query for all of them
+      const details = await mailingDetails(ctx.db.sequelize, rows.map((row) => Number(row.id)));
       for (const row of rows) {
-        const [message, ids, preview, attempts, tags, audienceNow] = await Promise.all([
-          Message.findByPk(Number(row.messageId), { attributes: ['subject'] }),
-          recipients.ids(Number(row.id)),
-          recipients.preview(Number(row.id)),
-          Attempt.findAll({ where: { mailingId: Number(row.id) }, order: [['attemptedAt', 'DESC']], limit: ATTEMPTS_SHOWN }),
-          recipients.tags(Number(row.id)),
-          recipients.audienceCount(Number(row.id)),
-        ]);
-        row.clientIds = ids.join(',');
-        row.recipientsCount = preview.count;
+        const detail = details.get(Number(row.id));
+        if (!detail) continue;
+        // the audience: the chosen tags and who a run starting now would reach (two reads per shown mailing)
+        const [tags, audienceNow] = await Promise.all([recipients.tags(Number(row.id)), recipients.audienceCount(Number(row.id))]);
+        row.clientIds = detail.clientIds.join(',');
+        row.recipientsCount = detail.recipients.count;
         row.tagIds = tags.map((tag) => tag.id).join(',');
         // the tag picker names the chosen tags from this one value ("3:vip|7:Москва"); the show page lists them
         row.tagNames = tags.map((tag) => `${tag.id}:${tag.name.replace(/\|/g, '/')}`).join('|');
         row.tags = tags.map((tag) => tag.name).join(', ');
         row.audienceNow = audienceNow;
-        row.messageSubject = message?.subject ?? '';
-        row.recipients = describeRecipients(ctx.config.appLocale, preview);
-        row.latestAttempts = attempts
-          .map((a) => {
-            const labels = attemptLabels(ctx.config.appLocale, a.status, a.trigger);
-            const line = phrase(ctx.config.appLocale, 'attemptLine', {
-              at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
-            });
-            return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
-          })
-          .join('\n');
+        row.messageSubject = detail.messageSubject;
+        row.recipients = describeRecipients(ctx.config.appLocale, detail.recipients);
+        row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a)).join('\n');
       }
     },
   };

@@ -15,7 +15,6 @@ export function messagesResource(ctx: ServiceContext): ResourceWithOptions {
       // a body can be 1 MB: lists and pickers carry the subject only
       detailOnly: ['body'],
       onCreate: ownerFromSession,
-      entity: 'message',
     }),
     options: {
       id: 'messages',

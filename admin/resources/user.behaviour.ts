@@ -1,50 +1,35 @@
-// How users are written in the back office: passwords hashed, the hash never sent; only a superuser sets
-// e-mails, flags and verification; a person may change their own name, sender name and password.
+// How user forms are written: the form's fields converted and handed to the accounts domain
+// (src/accounts/users.ts), which decides who may set what (a person: their own name, sender name, password,
+// language and zone) and checks the password; the hash is never sent.
 import type { ServiceContext } from '../../src/context.js';
-import { hashNewPassword } from '../../src/accounts/passwords.js';
+import { createUser, updateUser, userFields as domainUserFields, type UserChanges } from '../../src/accounts/users.js';
 import type { Params, ResourceBehaviour } from '../scoped-resource.js';
-
-// the password rule is the domain's (src/accounts), the one registration and reset use
-async function withHash(params: Params, required: boolean, email: () => Promise<string>): Promise<Params> {
-  const { password, ...rest } = params;
-  if (!required && (password === undefined || password === null || password === '')) return rest;
-  return { ...rest, passwordHash: await hashNewPassword(password, await email()) };
-}
-
-const given = (params: Params): string | undefined => (typeof params.email === 'string' ? params.email : undefined);
 
 /** The fields a user form shows and the only ones a write accepts: a superuser's, or a person's own. */
 export function userFields(isSuperuser: boolean | undefined): string[] {
-  return isSuperuser
-    ? ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt', 'language', 'timeZone']
-    : ['fullName', 'senderName', 'password', 'language', 'timeZone'];
+  return [...domainUserFields(isSuperuser)];
 }
 
-function dates(params: Params): Params {
-  const result = { ...params };
-  if ('verifiedAt' in result) result.verifiedAt = result.verifiedAt ? new Date(String(result.verifiedAt)) : null;
-  if ('isSuperuser' in result) result.isSuperuser = result.isSuperuser === true || result.isSuperuser === 'true';
-  return result;
+/** The form's strings as typed values; what the form did not send stays absent. */
+function userChanges(params: Params): UserChanges {
+  const changes: UserChanges = {};
+  if (typeof params.email === 'string') changes.email = params.email;
+  if (typeof params.fullName === 'string') changes.fullName = params.fullName;
+  if (typeof params.password === 'string') changes.password = params.password;
+  if ('isSuperuser' in params) changes.isSuperuser = params.isSuperuser === true || params.isSuperuser === 'true';
+  if ('verifiedAt' in params) changes.verifiedAt = params.verifiedAt ? new Date(String(params.verifiedAt)) : null;
+  return changes;
 }
 
 export function userBehaviour(ctx: ServiceContext): ResourceBehaviour {
-  const { User } = ctx.db.models;
+  const deps = { models: ctx.db.models };
   return {
     hidden: ['passwordHash'],
-    entity: 'user',
     editable: (actor) => userFields(actor.isSuperuser),
-    create: async (_actor, params) => {
-      const values = dates(await withHash(params, true, async () => given(params) ?? ''));
-      const user = await User.create(values as never);
-      return user.toJSON() as Record<string, unknown>;
+    create: async (actor, params) => {
+      const { email = '', password = '', ...rest } = userChanges(params);
+      return (await createUser(deps, actor, { ...rest, email, password })).toJSON() as Record<string, unknown>;
     },
-    update: async (_actor, id, params) => {
-      // the new address when the superuser changes it together with the password, else the one on record
-      const email = async () => given(params) ?? (await User.findByPk(id, { attributes: ['email'] }))?.email ?? '';
-      const values = dates(await withHash(params, false, email));
-      await User.update(values as never, { where: { id }, individualHooks: true });
-      const user = await User.findByPk(id);
-      return (user?.toJSON() ?? {}) as Record<string, unknown>;
-    },
+    update: async (actor, id, params) => (await updateUser(deps, actor, id, userChanges(params))).user.toJSON() as Record<string, unknown>,
   };
 }

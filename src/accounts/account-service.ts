@@ -4,7 +4,6 @@ import type { Models, User } from '../models/index.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Logger } from '../log.js';
 import { ValidationError } from '../errors.js';
-import { dataChanged } from '../events.js';
 import { hashPassword } from './passwords.js';
 import { emailProblem, normalizeEmail, passwordProblem } from './account-rules.js';
 import { consumeToken, issueToken, peekToken } from './tokens.js';
@@ -117,7 +116,6 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         }
         throw error;
       }
-      dataChanged('user');
       return { user, mailSent: await sendVerification(user, input.language) };
     },
 
@@ -133,7 +131,6 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           replacements: { userId },
           transaction,
         });
-        transaction.afterCommit(() => dataChanged('user'));
         return true;
       });
     },
@@ -178,7 +175,6 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         );
         // whoever knew the old password is logged out everywhere
         await endSessions(models.sequelize, userId, { transaction });
-        transaction.afterCommit(() => dataChanged('user'));
         return true;
       });
     },

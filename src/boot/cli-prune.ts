@@ -4,11 +4,8 @@ import { openDatabase } from '../db/database.js';
 import type { Logger } from '../log.js';
 import { pruneDeliveries } from '../reports/retention.js';
 
-export const PRUNE_USAGE = `Usage: node dist/cli.js prune
+export { PRUNE_USAGE } from './cli-prune-usage.js';
 
-Deletes the delivery rows of runs that ended more than DELIVERY_RETENTION_DAYS days ago (default 180), in
-batches of 5,000 with a pause between two; each run keeps its counts and first server answer. The scheduler
-does the same every day at 03:30 (APP_TIMEZONE); this command does it now. Exit code 0 when done.`;
 
 export async function prune(log: Logger): Promise<number> {
   const config = getConfig();

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createMailCatcher, type MailCatcher } from './mail-catcher.js';
+import type { MailCatcher } from './mail-catcher.js';
 import { createSmtpTransport, redactSmtpUrl, type SmtpPoolSettings, type SmtpTimeouts } from './smtp-transport.js';
 import type { MailTransport } from './transport.js';
 import { ConfigError } from '../errors.js';
@@ -35,6 +35,8 @@ export async function startMail(
   if (url === undefined) {
     // config already refuses production without SMTP_URL; this is the second lock on that door
     if (config.isProduction) throw new ConfigError('SMTP_URL', 'is not set: the local mail catcher never runs in production');
+    // loaded only here: a process with SMTP_URL set (the CLI's send) never loads the catcher's SMTP server and parser
+    const { createMailCatcher } = await import('./mail-catcher.js');
     const own = createMailCatcher({ port: config.mailCatcherPort, dir: path.join(config.dataDir, 'mailbox'), logger: log.warn });
     try {
       await own.start();

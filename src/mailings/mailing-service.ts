@@ -2,10 +2,11 @@
 import { Op, type Transaction } from 'sequelize';
 import { assertCan, scope, type Actor } from '../access/policy.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { dataChanged } from '../events.js';
 import type { Logger } from '../log.js';
 import { mailingDateProblem, PERIODICITIES, type Mailing, type Models, type Periodicity } from '../models/index.js';
 import type { MailingPlanner } from '../scheduling/planner.js';
+import type { EngineDeps } from '../sending/run-mailing.js';
+import { runMailingNow } from '../sending/run-now.js';
 import { MAX_INTEGER_ID } from '../models/limits.js';
 import { cancelRuns } from '../sending/cancel-runs.js';
 import { mailingRecipients } from './recipients.js';
@@ -41,11 +42,15 @@ export interface MailingService {
   ownerBlocked(userId: number): Promise<void>;
   /** Called when a user is unblocked: their mailings are scheduled again. */
   ownerUnblocked(userId: number): Promise<void>;
+  /** Waits for the runs "send now" started in the background. */
+  drain(): Promise<void>;
 }
 
 export interface MailingServiceDeps {
   models: Models;
   planner: MailingPlanner;
+  /** The sending engine "send now" runs with (src/sending/run-now.ts). */
+  engine: EngineDeps;
   log: Logger;
 }
 
@@ -111,6 +116,7 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
   const { Mailing, Message, sequelize } = models;
   const recipients = mailingRecipients(sequelize);
   const tags = clientTags(sequelize);
+  const background = new Set<Promise<unknown>>();
 
   /** The mailing if the actor may see it; a guessed id of someone else's mailing is "not found". */
   async function load(actor: Actor, id: number, transaction?: Transaction): Promise<Mailing> {
@@ -140,7 +146,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
   async function replanOwnerMailings(userId: number): Promise<void> {
     const mailings = await Mailing.findAll({ where: { ownerId: userId }, attributes: ['id'] });
     for (const mailing of mailings) await planner.replan(mailing.id, { runNow: false });
-    dataChanged('mailing');
   }
 
   return {
@@ -160,7 +165,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         await recipients.replaceTags(created.id, valid.tagIds ?? [], transaction);
         return created;
       });
-      dataChanged('mailing');
       await planner.replan(mailing.id, { runNow: true });
       return (await Mailing.findByPk(mailing.id)) ?? mailing;
     },
@@ -198,7 +202,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         if (!sameTags) await recipients.replaceTags(current.id, valid.tagIds ?? [], transaction);
         return { mailing: current, changed: scheduleChanged || !sameAudience || valid.messageId !== before.messageId };
       });
-      dataChanged('mailing');
       // spec rule 1: a change of schedule, message or clients inside the window sends at once
       await planner.replan(mailing.id, { runNow: changed });
       return (await Mailing.findByPk(mailing.id)) ?? mailing;
@@ -212,7 +215,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         await cancelRuns(sequelize, { mailingId: mailing.id }, { byId: actor.id, reason: `mailing deleted by ${actor.email}` }, transaction);
         await mailing.destroy({ transaction });
       });
-      dataChanged('mailing');
       await planner.forget(Number(id));
     },
 
@@ -224,7 +226,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         await cancelRuns(sequelize, { mailingId: current.id }, { byId: actor.id, reason: `disabled by ${actor.email}` }, transaction);
         return disabled;
       });
-      dataChanged('mailing');
       await planner.replan(mailing.id, { runNow: false });
       return (await Mailing.findByPk(mailing.id)) ?? mailing;
     },
@@ -235,7 +236,6 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         assertCan(actor, 'enable', 'mailings', current);
         return current.update({ disabledAt: null, disabledById: null }, { transaction });
       });
-      dataChanged('mailing');
       await planner.replan(mailing.id, { runNow: false });
       return (await Mailing.findByPk(mailing.id)) ?? mailing;
     },
@@ -243,11 +243,21 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
     async sendNow(actor, id) {
       const mailing = await load(actor, id);
       assertCan(actor, 'sendNow', 'mailings', mailing);
-      return planner.sendNow(mailing.id);
+      const run = await runMailingNow(deps.engine, mailing.id, { trigger: 'manual' });
+      // sent (or resumed) in the background: the attempt shows under Reports
+      const settled = run.outcome
+        .catch((error: unknown) => deps.log.error(`manual run of mailing ${mailing.id}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => background.delete(settled));
+      background.add(settled);
+      return { attemptId: run.attemptId };
     },
 
     ownerBlocked: replanOwnerMailings,
     ownerUnblocked: replanOwnerMailings,
+
+    async drain() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export interface MailingServices {
   readonly mailings: MailingService;
   readonly planner: MailingPlanner;
   readonly scheduler: Scheduler;
+  /** The sending engine as configured here (the CLI's `send --mailing` runs with it). */
+  readonly engine: EngineDeps;
   /** Stops the scheduler if started, waits for background runs, disconnects the job store. */
   close(): Promise<void>;
 }
@@ -41,32 +43,35 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     prune: retentionDays === undefined ? undefined : () => pruneDeliveries(db.sequelize, { days: retentionDays, log: log.child('retention'), shouldStop: () => stopping }),
     ...options.scheduler,
   });
+  const engine: EngineDeps = {
+    sequelize: db.sequelize,
+    transport: mail.transport,
+    log: log.child('sending'),
+    messageIdDomain: hostOf(options.config.appUrl),
+    shouldStop: () => stopping,
+    metrics: processMetrics(),
+    ...options.engine,
+    identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
+  };
   const planner = createPlanner({
     models: db.models,
     jobs: scheduler.jobs,
-    engine: {
-      sequelize: db.sequelize,
-      transport: mail.transport,
-      log: log.child('sending'),
-      messageIdDomain: hostOf(options.config.appUrl),
-      shouldStop: () => stopping,
-      metrics: processMetrics(),
-      ...options.engine,
-      identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
-    },
+    engine,
     timeZone: options.config.appTimezone,
     log: log.child('planner'),
     clock: options.clock,
   });
-  const mailings = createMailingService({ models: db.models, planner, log: log.child('mailings') });
+  const mailings = createMailingService({ models: db.models, planner, engine, log: log.child('mailings') });
   return {
     mailings,
     planner,
     scheduler,
+    engine,
     async close() {
       stopping = true;
       await scheduler.stop();
       await planner.drain();
+      await mailings.drain();
     },
   };
 }

@@ -1,12 +1,11 @@
-// Keeps each mailing's status, next/last run and job right, and makes the runs that are due (spec rules 1–5).
+// Keeps each mailing's status, next/last run and job right, and makes the runs that are due (spec rules 1–5);
+// a run asked for now ("send now", `send --mailing`) is not planned: it goes through src/sending/run-now.ts.
 // The mailings table is the truth (next_run_at); the job store only wakes a worker up and is repaired from it.
 import os from 'node:os';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, fn, literal } from 'sequelize';
 import type { Logger } from '../log.js';
-import type { Models, Periodicity } from '../models/index.js';
-import { dataChanged } from '../events.js';
-import { ConflictError } from '../errors.js';
-import { holderIsGone, isResumable, openAttempt, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
+import type { MailingStatus, Models, Periodicity } from '../models/index.js';
+import { holderIsGone, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
 import type { MailingJobs } from './mailing-jobs.js';
 import { currentSlot, nextSlotAfter, type Schedule } from './next-run.js';
 
@@ -33,11 +32,6 @@ export interface MailingPlanner {
   replan(mailingId: number, options: { runNow: boolean }): Promise<void>;
   /** A deleted mailing: its job goes. */
   forget(mailingId: number): Promise<void>;
-  /**
-   * Opens a manual run now and sends it in the background; an interrupted run of the mailing is resumed instead.
-   * Throws a ConflictError while the mailing is sending (one unfinished run per mailing).
-   */
-  sendNow(mailingId: number): Promise<{ attemptId: number }>;
   /** Makes the mailing's due run (the latest slot not yet made), then moves it to its next run. */
   runDue(mailingId: number, trigger: 'schedule' | 'cli', options?: { force?: boolean }): Promise<DueResult>;
   /** Mailings whose next run time has come (eligible ones only). */
@@ -101,14 +95,15 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
   const scheduleOf = (m: MailingFacts): Schedule => ({ startAt: new Date(m.start_at), periodicity: m.periodicity, timeZone: deps.timeZone });
 
   async function setState(mailingId: number, state: { status?: string; nextRunAt: Date | null; lastRunAt?: Date }): Promise<void> {
-    await sequelize.query(
-      `UPDATE mailings SET status = coalesce($2, status), next_run_at = $3,
-              last_run_at = CASE WHEN $4::timestamptz IS NULL THEN last_run_at ELSE greatest(last_run_at, $4::timestamptz) END,
-              updated_at = now()
-       WHERE id = $1`,
-      { bind: [mailingId, state.status ?? null, state.nextRunAt, state.lastRunAt ?? null] },
+    // through the model, so the change hooks announce it (the home page counts running mailings)
+    await deps.models.Mailing.update(
+      {
+        ...(state.status ? { status: state.status as MailingStatus } : {}),
+        nextRunAt: state.nextRunAt,
+        ...(state.lastRunAt ? { lastRunAt: fn('greatest', literal('last_run_at'), state.lastRunAt) as unknown as Date } : {}),
+      },
+      { where: { id: mailingId }, validate: false },
     );
-    dataChanged('mailing');
   }
 
   /** Ends the mailing's schedule: no job, and `completed` once the end has passed. */
@@ -220,23 +215,6 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
 
     async forget(mailingId) {
       await jobs.cancel(mailingId);
-    },
-
-    async sendNow(mailingId) {
-      const attempt = await openAttempt(sequelize, mailingId, { scheduledFor: clock(), trigger: 'manual' });
-      if (!attempt.created && !(await isResumable(sequelize, attempt.id, deps.engine.leaseMs ?? 30_000))) {
-        const [progress] = await sequelize.query<{ sent: number; total: number }>(
-          `SELECT (SELECT count(*) FROM deliveries WHERE attempt_id = a.id AND status = 'sent')::int AS sent,
-                  CASE WHEN a.recipients_count > 0 THEN a.recipients_count
-                       ELSE (SELECT count(*) FROM mailing_clients WHERE mailing_id = a.mailing_id)::int END AS total
-           FROM attempts a WHERE a.id = $1`,
-          { bind: [attempt.id], type: QueryTypes.SELECT },
-        );
-        throw new ConflictError(`This mailing is already sending (${progress?.sent ?? 0} of ${progress?.total ?? 0} sent): wait for the run to finish`);
-      }
-      // a new run, or an interrupted one nobody holds: sent (or resumed) in the background
-      inBackground(`manual run of mailing ${mailingId}`, () => runAttempt(deps.engine, attempt.id));
-      return { attemptId: attempt.id };
     },
 
     runDue,

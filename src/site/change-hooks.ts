@@ -1,4 +1,6 @@
-// Model hooks that announce every write to mailings, clients, their links and blog posts (the public cache listens).
+// The one source of change notifications: model hooks announce every write through the models to mailings,
+// clients, their links, blog posts and users (the public cache listens; src/boot/services.ts installs them once).
+// Domain code that changes these tables writes through the models, not raw SQL, so that it is announced.
 import type { ModelStatic, Model } from 'sequelize';
 import { dataChanged, type ChangedEntity } from '../events.js';
 import type { Models } from '../models/index.js';
@@ -25,13 +27,15 @@ function announce(entity: ChangedEntity, hookArgs: unknown[]): void {
 }
 
 /** Installs the hooks; installing again replaces them (named hooks), so no write is announced twice. */
-export function installChangeHooks(models: Pick<Models, 'Mailing' | 'Client' | 'MailingClient' | 'BlogPost'>): void {
+export function installChangeHooks(models: Pick<Models, 'Mailing' | 'Client' | 'MailingClient' | 'BlogPost' | 'User'>): void {
   const watched: [AnyModel, ChangedEntity][] = [
     [models.Mailing as unknown as AnyModel, 'mailing'],
     [models.Client as unknown as AnyModel, 'client'],
     // a link between a mailing and a client changes the unique-clients figure
     [models.MailingClient as unknown as AnyModel, 'mailing'],
     [models.BlogPost as unknown as AnyModel, 'blogPost'],
+    // deleting a user deletes their mailings and clients (ON DELETE CASCADE, which no model hook sees)
+    [models.User as unknown as AnyModel, 'user'],
   ];
   for (const [model, entity] of watched) {
     for (const hook of HOOKS) {

@@ -109,7 +109,7 @@ describe('logging in to the back office', () => {
     const client = await loggedIn(app.url, 'victim@example.test');
     expect((await client.get('/admin/api/resources/clients/actions/list')).body.records).to.be.an('array');
 
-    await blockUser(app.ctx, (await loadActor(db().models, manager.id))!, user.id);
+    await blockUser({ models: db().models, mailings: app.ctx.mailings }, (await loadActor(db().models, manager.id))!, user.id);
 
     const after = await client.get('/admin/api/resources/clients/actions/list');
     expect(after.body?.records).to.equal(undefined);

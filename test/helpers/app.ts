@@ -1,5 +1,5 @@
-// Starts the real web app (createApp) on an ephemeral loopback port with a real ServiceContext on the test
-// database: mail through a real SMTP transport (to an SmtpTestServer when given) and the real mailing services.
+// Starts the real web app (createApp) on an ephemeral loopback port with the real services (openServices, the
+// composition root) on the test database: mail through a real SMTP transport (to an SmtpTestServer when given).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -7,20 +7,19 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
-import type { ServiceContext } from '../../src/context.js';
 import { silentLogger } from '../../src/log.js';
-import { createApp, type AppOptions } from '../../src/app.js';
+import { createApp, type AppOptions } from '../../src/boot/app.js';
+import { openServices, type Services, type ServicesOptions } from '../../src/boot/services.js';
 import type { PublicSite } from '../../public-site/index.js';
 import type { MailService } from '../../src/mail/index.js';
 import type { MailCatcher } from '../../src/mail/mail-catcher.js';
-import { testTransport } from './mailing-fixtures.js';
+import { FAST_RETRY, testTransport } from './mailing-fixtures.js';
 import type { SmtpTimeouts } from '../../src/mail/smtp-transport.js';
-import { testMailingServices } from './mailing-services.js';
 import type { SmtpTestServer } from './smtp-test-server.js';
 
 export interface TestApp {
   url: string;
-  ctx: ServiceContext;
+  ctx: Services;
   /** The public site's cache, and idle() to wait for the account mails its pages send in the background. */
   publicSite: PublicSite;
   stop(): Promise<void>;
@@ -38,6 +37,8 @@ export interface TestAppOptions {
    * address unless given here (the links in the account mails point to it). */
   env?: Record<string, string>;
   app?: AppOptions;
+  /** The account service's knobs (bcrypt cost, link lifetimes); new passwords are hashed at cost 4 unless given. */
+  accounts?: ServicesOptions['accounts'];
   /** Listen on this address too (e.g. the machine's non-loopback address, to be a client from elsewhere). */
   alsoListenOn?: string;
 }
@@ -64,8 +65,14 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = testConfig({ APP_URL: url, ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.env });
   const transport = testTransport(config.smtpUrl!, undefined, options.smtpTimeouts);
   const mail: MailService = { transport, catcher: options.catcher, close: () => transport.close() };
-  const services = testMailingServices(options.db, transport, { timeZone: config.appTimezone });
-  const ctx: ServiceContext = { config, db: options.db, log: silentLogger, mail, mailings: services.mailings };
+  const ctx = await openServices(config, {
+    db: options.db,
+    mail,
+    log: silentLogger,
+    engine: { retry: FAST_RETRY, concurrency: 3 },
+    scheduler: { processEveryMs: 200, resumeEveryMs: 500 },
+    accounts: { passwordCost: 4, ...options.accounts },
+  });
   const app = await createApp(ctx, options.app);
   server.on('request', app);
   const extra = options.alsoListenOn === undefined ? undefined : http.createServer(app);
@@ -80,7 +87,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
         await new Promise<void>((resolve) => each.close(() => resolve()));
       }
       await app.publicSite.close();
-      await services.close();
+      await ctx.close();
       await mail.close();
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },

@@ -121,7 +121,7 @@ describe('accounts on the public site', function () {
 
     it('when the link has expired, then it no longer confirms', async function () {
       await app.stop();
-      app = await startSiteApp(db(), { smtp, site: { tokenTtlMs: { verify: 50 } } });
+      app = await startSiteApp(db(), { smtp, accounts: { tokenTtlMs: { verify: 50 } } });
       browser = new WebClient(app.url);
       await register();
       const link = await linkFromMail('new@example.test', '/verify?token=');

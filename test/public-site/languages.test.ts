@@ -61,7 +61,7 @@ describe('languages of the public site and the account e-mails', function () {
 
     before(async () => {
       smtp = await sharedSmtpTestServer();
-      app = await startTestApp({ db: db(), smtp, env: { APP_TIMEZONE: 'Europe/Moscow' }, app: { publicSite: { passwordCost: 4 } } });
+      app = await startTestApp({ db: db(), smtp, env: { APP_TIMEZONE: 'Europe/Moscow' } });
     });
     after(async () => {
       await app?.stop();

@@ -6,7 +6,7 @@ import { SmtpTestServer, sharedSmtpTestServer } from '../helpers/smtp-test-serve
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { getFrom, nonLoopbackAddress } from '../helpers/local-addresses.js';
 import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
-import { createHealthCheck, type HealthReport } from '../../src/health.js';
+import { createHealthCheck, type HealthReport } from '../../src/boot/health.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 
 describe('the health check', function () {

@@ -1,13 +1,13 @@
 // The Express application (no listening here, so tests can mount it on an ephemeral port).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { ServiceContext } from './context.js';
-import { reportError, UNEXPECTED_MESSAGE } from './errors.js';
-import { mountAdmin, type AdminOptions } from '../admin/index.js';
-import { mountPublicSite, type PublicSite, type PublicSiteOptions } from '../public-site/index.js';
+import type { ServiceContext } from '../context.js';
+import { reportError, UNEXPECTED_MESSAGE } from '../errors.js';
+import { mountAdmin, type AdminOptions } from '../../admin/index.js';
+import { mountPublicSite, type PublicSite, type PublicSiteOptions } from '../../public-site/index.js';
 import { createHealthCheck, publicHealth, type HealthOptions } from './health.js';
-import { isLoopbackRequest } from './loopback.js';
-import { installMetrics } from './boot/metrics-endpoint.js';
-import { countRecipientsWaiting, processMetrics, type Metrics } from './observability/metrics.js';
+import { isLoopbackRequest } from '../loopback.js';
+import { installMetrics } from './metrics-endpoint.js';
+import { countRecipientsWaiting, processMetrics, type Metrics } from '../observability/metrics.js';
 
 export interface AppOptions {
   /** Tests tune the back office (login rate limit). */

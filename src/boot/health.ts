@@ -1,8 +1,8 @@
 // What /healthz reports: can the service reach its database, its job store and its mail server right now
 // (in full only to this machine; anyone else learns up or down).
-import type { Config } from './config.js';
-import type { Database } from './db/database.js';
-import type { MailService } from './mail/index.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { MailService } from '../mail/index.js';
 
 export interface CheckResult {
   status: 'ok' | 'error';
