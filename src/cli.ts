@@ -180,7 +180,7 @@ async function send(mailingId: number | undefined, log: Logger): Promise<number>
             mailingId,
             nextRunAt: null,
             outcome: await runMailing(
-              { sequelize: running.db.sequelize, transport: running.mail.transport, log, onProgress: (p) => progress.update(p) },
+              { sequelize: running.db.sequelize, transport: running.mail.transport, log, rateLimit: running.services.rateLimiter, onProgress: (p) => progress.update(p) },
               mailingId,
               { scheduledFor: now, trigger: 'cli' },
             ),

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
 import type { EngineDeps } from '../sending/run-mailing.js';
+import { createRateLimiter, type RateLimiter } from '../sending/rate-limit.js';
 import { createPlanner, type MailingPlanner } from '../scheduling/planner.js';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../scheduling/scheduler.js';
 import { chooseJobStore } from '../scheduling/job-store.js';
@@ -13,12 +14,14 @@ export interface MailingServices {
   readonly mailings: MailingService;
   readonly planner: MailingPlanner;
   readonly scheduler: Scheduler;
+  /** This process's share of the service-wide send-rate limit (SEND_RATE); undefined when unlimited. */
+  readonly rateLimiter: RateLimiter | undefined;
   /** Stops the scheduler if started, waits for background runs, disconnects the job store. */
   close(): Promise<void>;
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl'> & Partial<Pick<Config, 'sendRate'>>;
   db: Database;
   mail: MailService;
   log: Logger;
@@ -31,6 +34,7 @@ export interface MailingServicesOptions {
 export function startMailingServices(options: MailingServicesOptions): MailingServices {
   const { db, mail, log } = options;
   let stopping = false;
+  const rateLimiter = options.engine?.rateLimit ?? (options.config.sendRate ? createRateLimiter(db.sequelize, options.config.sendRate) : undefined);
   const scheduler = createScheduler({ store: chooseJobStore(options.config, db.url), log: log.child('scheduler'), ...options.scheduler });
   const planner = createPlanner({
     models: db.models,
@@ -41,6 +45,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
       log: log.child('sending'),
       messageIdDomain: hostOf(options.config.appUrl),
       shouldStop: () => stopping,
+      rateLimit: rateLimiter,
       ...options.engine,
     },
     timeZone: options.config.appTimezone,
@@ -52,6 +57,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     mailings,
     planner,
     scheduler,
+    rateLimiter,
     async close() {
       stopping = true;
       await scheduler.stop();

@@ -25,6 +25,7 @@ import { DeliveryBatches } from './delivery-batches.js';
 import type { EngineDeps, EngineSettings, RunOptions, RunOutcome } from './engine-types.js';
 import { endRun } from './finish.js';
 import { startTally } from './progress.js';
+import { throttleRun } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { dropOrCancel, whyNotSend } from './run-check.js';
 import { sendAll } from './send-loop.js';
@@ -86,7 +87,8 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const watch = watchRun({ sequelize, log, attemptId, me, ...settings, shouldStop: deps.shouldStop, onHalt: () => batches.drop() });
   const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => tally.add(results) });
   try {
-    await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency });
+    const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId);
+    await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency, rateLimit });
   } finally {
     watch.stop();
     await writer.flush();
