@@ -44,6 +44,7 @@ export async function runMailing(deps: EngineDeps, mailingId: number, options: R
   const attempt = await openAttempt(deps.sequelize, mailingId, options).catch(() => undefined);
   if (!attempt) return { kind: 'skipped', attemptId: undefined, reason: 'the mailing no longer exists' };
   if (attempt.finished) return { kind: 'skipped', attemptId: attempt.id, reason: 'this run was already made' };
+  if (attempt.paused) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is paused: resume or cancel it first" };
   if (!attempt.created) deps.log.info(`mailing ${mailingId}: resuming its unfinished attempt ${attempt.id} instead of opening another`);
   return runAttempt(deps, attempt.id);
 }
@@ -93,5 +94,5 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
     watch.stop();
     await writer.flush();
   }
-  return endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost });
+  return endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost, paused: watch.paused });
 }
