@@ -15,6 +15,9 @@ export const en = {
     sendNow: 'Send now',
     block: 'Block',
     unblock: 'Unblock',
+    pauseRun: 'Pause the run',
+    resumeRun: 'Resume the run',
+    cancelRun: 'Cancel the run',
   },
   buttons: {
     save: 'Save',
@@ -155,6 +158,7 @@ export const en = {
     failedCount: 'Failed',
     cancelledById: 'Stopped by',
     cancelReason: 'Why stopped',
+    throttled: 'Slowed by the send-rate limit',
     attemptId: 'Attempt',
     clientId: 'Client',
     tries: 'Tries',
@@ -190,11 +194,17 @@ export const en = {
         enableDone: 'The mailing is enabled.',
         sendNowConfirm: 'Send this mailing to all its clients now?',
         sendNowDone: 'Sending started: the attempt shows under Reports.',
+        pauseRunConfirm: 'Pause the run that is sending? What is not sent yet waits until you resume it.',
+        pauseRunDone: 'The run is paused.',
+        resumeRunConfirm: 'Resume the paused run? The recipients not reached yet get the mail.',
+        resumeRunDone: 'The run is resumed: sending continues within seconds.',
+        cancelRunConfirm: 'Cancel the unfinished run? The recipients not reached yet will not get the mail in this run.',
+        cancelRunDone: 'The run is cancelled.',
       },
     },
     attempts: {
       labels: {
-        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped' },
+        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped', paused: 'paused' },
       },
     },
     deliveries: {

@@ -17,6 +17,9 @@ export const ru: Catalogue = {
     sendNow: 'Отправить сейчас',
     block: 'Заблокировать',
     unblock: 'Разблокировать',
+    pauseRun: 'Приостановить запуск',
+    resumeRun: 'Продолжить запуск',
+    cancelRun: 'Отменить запуск',
   },
   buttons: {
     save: 'Сохранить',
@@ -153,6 +156,7 @@ export const ru: Catalogue = {
     failedCount: 'Ошибок',
     cancelledById: 'Кем остановлен',
     cancelReason: 'Причина остановки',
+    throttled: 'Замедлен ограничением скорости отправки',
     attemptId: 'Запуск',
     clientId: 'Клиент',
     tries: 'Попыток',
@@ -188,11 +192,17 @@ export const ru: Catalogue = {
         enableDone: 'Рассылка включена.',
         sendNowConfirm: 'Отправить рассылку всем её клиентам прямо сейчас?',
         sendNowDone: 'Отправка началась: запуск виден в разделе «Отчёты».',
+        pauseRunConfirm: 'Приостановить идущую отправку? Всё, что ещё не отправлено, подождёт, пока вы её не продолжите.',
+        pauseRunDone: 'Запуск приостановлен.',
+        resumeRunConfirm: 'Продолжить приостановленный запуск? Письмо получат те, до кого оно ещё не дошло.',
+        resumeRunDone: 'Запуск продолжен: отправка возобновится в течение нескольких секунд.',
+        cancelRunConfirm: 'Отменить незавершённый запуск? Те, до кого письмо ещё не дошло, не получат его в этом запуске.',
+        cancelRunDone: 'Запуск отменён.',
       },
     },
     attempts: {
       labels: {
-        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен' },
+        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен', paused: 'приостановлен' },
       },
     },
     deliveries: {

@@ -21,6 +21,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
         'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason',
+        'throttled',
       ],
       properties: {
         mailingId: { reference: 'mailings' },
