@@ -197,7 +197,7 @@ export const en = {
         pauseRunConfirm: 'Pause the run that is sending? What is not sent yet waits until you resume it.',
         pauseRunDone: 'The run is paused.',
         resumeRunConfirm: 'Resume the paused run? The recipients not reached yet get the mail.',
-        resumeRunDone: 'The run is resumed: sending continues within seconds.',
+        resumeRunDone: 'The run is resumed: sending continues within 10 seconds.',
         cancelRunConfirm: 'Cancel the unfinished run? The recipients not reached yet will not get the mail in this run.',
         cancelRunDone: 'The run is cancelled.',
       },

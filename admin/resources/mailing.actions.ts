@@ -54,7 +54,7 @@ export function mailingActions(ctx: ServiceContext) {
     resumeRun: confirmedAction({
       resource: 'mailings', action: 'resumeRun', icon: 'PlayCircle', component: Components.ConfirmAction,
       question: 'Resume the paused run? The recipients not reached yet get the mail.',
-      done: 'The run is resumed: sending continues within seconds.',
+      done: 'The run is resumed: sending continues within 10 seconds.',
       run: (actor, id) => resumeRun(ctx.db.sequelize, actor, id),
     }),
     cancelRun: confirmedAction({

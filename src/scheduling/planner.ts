@@ -224,6 +224,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
 
     async sendNow(mailingId) {
       const attempt = await openAttempt(sequelize, mailingId, { scheduledFor: clock(), trigger: 'manual' });
+      if (attempt.paused) throw new ConflictError("This mailing's run is paused: resume it or cancel it first.");
       if (!attempt.created && !(await isResumable(sequelize, attempt.id, deps.engine.leaseMs ?? 30_000))) {
         const [progress] = await sequelize.query<{ sent: number; total: number }>(
           `SELECT (SELECT count(*) FROM deliveries WHERE attempt_id = a.id AND status = 'sent')::int AS sent,

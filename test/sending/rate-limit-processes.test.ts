@@ -52,7 +52,6 @@ describe('send-rate limit across processes', function () {
 
     const times = smtp.messages.map((m) => m.receivedAt);
     const most = mostInAnyWindow(times, 1000);
-    (await import('node:fs')).writeFileSync('/tmp/scale-rate-times.json', JSON.stringify(smtp.messages.map((m) => [m.receivedAt, m.headers['message-id']])));
     const span = Math.max(...times) - Math.min(...times);
     console.log(`      1,200 mails in ${(span / 1000).toFixed(2)} s (ideal 30 s); most in any 1-s window: ${most}`);
     const { raw } = tally(emails, smtp.messages);
