@@ -13,7 +13,7 @@ import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { SmtpTestServer } from '../test/helpers/smtp-test-server.js';
 
 const REPS = Number(process.env.BENCH_RATE_REPS ?? 3);
-const START_DELAY_MS = 6_000;
+const START_DELAY_MS = 500;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -31,18 +31,28 @@ function mostInAnyWindow(times: number[], windowMs: number): number {
   return most;
 }
 
-function sender(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/rate-sender.ts'), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a sender exited with ${code}`)))));
+interface Sender {
+  ready: Promise<void>;
+  start(startAt: number, endAt: number): void;
+  exited: Promise<void>;
+}
+
+function sender(args: string[]): Sender {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/rate-sender.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+  const exited = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a sender exited with ${code}`)))));
+  return { ready, exited, start: (startAt, endAt) => child.stdin!.end(`${startAt} ${endAt}\n`) };
 }
 
 /** One round: `processes` senders share `rate` for `seconds`; the arrivals' rate and densest second. */
 async function round(dbUrl: string, smtp: SmtpTestServer, rate: string, processes: number, seconds: number, label: string): Promise<{ perSecond: number; densest: number }> {
   smtp.reset();
-  const startAt = Date.now() + START_DELAY_MS;
-  const endAt = startAt + seconds * 1000;
   const name = `bench-${label}-${Date.now()}`;
-  await Promise.all(Array.from({ length: processes }, () => sender([dbUrl, smtp.url, rate, name, String(startAt), String(endAt)])));
+  const senders = Array.from({ length: processes }, () => sender([dbUrl, smtp.url, rate, name]));
+  await Promise.all(senders.map((s) => s.ready));
+  const startAt = Date.now() + START_DELAY_MS;
+  for (const s of senders) s.start(startAt, startAt + seconds * 1000);
+  await Promise.all(senders.map((s) => s.exited));
   const times = smtp.messages.map((m) => m.receivedAt).sort((a, b) => a - b);
   const span = (times[times.length - 1]! - times[0]!) / 1000;
   return { perSecond: (times.length - 1) / span, densest: mostInAnyWindow(times, 1000) };

@@ -89,7 +89,8 @@ describe('pausing, resuming and cancelling a run', function () {
     const notYours = await viewer.post(`/admin/api/resources/mailings/records/${mailing.id}/resumeRun`);
     expect(notYours.status).to.equal(200);
     expect(noticeOf(notYours).type, JSON.stringify(notYours.body)).to.equal('error');
-    expect(noticeOf(notYours).message, JSON.stringify(notYours.body)).to.match(/not allowed/i);
+    // the catalogue key of "You are not allowed to do this here." (admin/locale)
+    expect(noticeOf(notYours).message, JSON.stringify(notYours.body)).to.equal('forbiddenError');
     expect((await attemptOf(mailing.id)).status).to.equal('paused');
 
     // the worker dies during the pause; a restarted one does not resume the run
