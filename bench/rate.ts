@@ -10,6 +10,7 @@ import { projectRoot } from '../src/paths.js';
 import { openDatabase } from '../src/db/database.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
+import { mostInAnyWindow } from '../test/helpers/run-checks.js';
 import { SmtpTestServer } from '../test/helpers/smtp-test-server.js';
 
 const REPS = Number(process.env.BENCH_RATE_REPS ?? 3);
@@ -19,16 +20,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i += 1) {
-    while (sorted[j]! <= sorted[i]! - windowMs) j += 1;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 interface Sender {

@@ -4,20 +4,9 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
 import { sharedSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { tally, until } from '../helpers/run-checks.js';
+import { mostInAnyWindow, tally, until } from '../helpers/run-checks.js';
 import { dueMailingTo } from '../helpers/mailing-fixtures.js';
 import { childEnv, killAll, startChild, type Child } from '../helpers/child-process.js';
-
-/** The most arrivals in any window of `windowMs` (sliding, starting at each arrival). */
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i += 1) {
-    while (sorted[j]! <= sorted[i]! - windowMs) j += 1;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('send-rate limit across processes', function () {
   this.timeout(120_000);
