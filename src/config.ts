@@ -54,6 +54,16 @@ export interface Config {
   readonly deliveryRetentionDays: number;
   /** IMPORT_MAX_MB: the largest CSV file of clients accepted by an import, in bytes. */
   readonly importMaxBytes: number;
+  /** SEND_RATE: mails per period for the whole service (every process that sends); undefined = unlimited. */
+  readonly sendRate: SendRate | undefined;
+}
+
+/** A send rate: `count` mails per `periodMs` ("14/s", "500/h", "10000/d"). */
+export interface SendRate {
+  readonly count: number;
+  readonly periodMs: number;
+  /** As written in the setting, for messages. */
+  readonly text: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -100,6 +110,20 @@ function smtpTimeouts(env: Env, name: string): SmtpTimeoutSettings {
     settings[key] = ms;
   }
   return settings;
+}
+
+const RATE_PERIODS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "14/s", "500/h", "10000/d" (also /m); unset or empty is unlimited. */
+function sendRate(env: Env, name: string): SendRate | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*\/\s*(s|m|h|d)$/i.exec(raw);
+  const count = match ? Number(match[1]) : NaN;
+  if (!match || !(count > 0) || count > 1_000_000) {
+    throw new ConfigError(name, `must be mails per period like "14/s", "500/h" or "10000/d" (periods s, m, h, d; a number above 0 up to 1000000), got "${raw}"`);
+  }
+  return Object.freeze({ count, periodMs: RATE_PERIODS[match[2]!.toLowerCase()]!, text: raw });
 }
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
@@ -243,6 +267,7 @@ export function loadConfig(env: Env): Config {
     // at least 31 days: the dashboard's "last 30 days" figures are counted from the delivery rows
     deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 180, 31, 36_500),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
+    sendRate: sendRate(env, 'SEND_RATE'),
   });
 }
 

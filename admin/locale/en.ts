@@ -18,6 +18,9 @@ export const en = {
     clearBounce: 'Clear bounce',
     importClients: 'Import CSV',
     exportClients: 'Export CSV',
+    pauseRun: 'Pause the run',
+    resumeRun: 'Resume the run',
+    cancelRun: 'Cancel the run',
   },
   buttons: {
     save: 'Save',
@@ -172,6 +175,7 @@ export const en = {
     cancelledById: 'Stopped by',
     cancelReason: 'Why stopped',
     deliveryDetails: 'Delivery details',
+    throttled: 'Slowed by the send-rate limit',
     attemptId: 'Attempt',
     clientId: 'Client',
     tries: 'Tries',
@@ -263,11 +267,17 @@ export const en = {
         exportDownload: 'Download CSV',
         clearBounceConfirm: 'Clear the bounce mark? The next runs send to this address again; do it once the address is fixed.',
         clearBounceDone: 'The bounce mark is cleared.',
+        pauseRunConfirm: 'Pause the run that is sending? What is not sent yet waits until you resume it.',
+        pauseRunDone: 'The run is paused.',
+        resumeRunConfirm: 'Resume the paused run? The recipients not reached yet get the mail.',
+        resumeRunDone: 'The run is resumed: sending continues within 10 seconds.',
+        cancelRunConfirm: 'Cancel the unfinished run? The recipients not reached yet will not get the mail in this run.',
+        cancelRunDone: 'The run is cancelled.',
       },
     },
     attempts: {
       labels: {
-        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped' },
+        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped', paused: 'paused' },
       },
     },
     deliveries: {

@@ -20,6 +20,9 @@ export const ru: Catalogue = {
     clearBounce: 'Снять отметку о возврате',
     importClients: 'Импорт CSV',
     exportClients: 'Экспорт CSV',
+    pauseRun: 'Приостановить запуск',
+    resumeRun: 'Продолжить запуск',
+    cancelRun: 'Отменить запуск',
   },
   buttons: {
     save: 'Сохранить',
@@ -170,6 +173,7 @@ export const ru: Catalogue = {
     cancelledById: 'Кем остановлен',
     cancelReason: 'Причина остановки',
     deliveryDetails: 'Подробности доставки',
+    throttled: 'Замедлен ограничением скорости отправки',
     attemptId: 'Запуск',
     clientId: 'Клиент',
     tries: 'Попыток',
@@ -261,11 +265,17 @@ export const ru: Catalogue = {
         exportDownload: 'Скачать CSV',
         clearBounceConfirm: 'Снять отметку о возврате? Следующие запуски снова будут отправлять на этот адрес; делайте это, когда адрес исправлен.',
         clearBounceDone: 'Отметка о возврате снята.',
+        pauseRunConfirm: 'Приостановить идущую отправку? Всё, что ещё не отправлено, подождёт, пока вы её не продолжите.',
+        pauseRunDone: 'Запуск приостановлен.',
+        resumeRunConfirm: 'Продолжить приостановленный запуск? Письмо получат те, до кого оно ещё не дошло.',
+        resumeRunDone: 'Запуск продолжен: отправка возобновится в течение 10 секунд.',
+        cancelRunConfirm: 'Отменить незавершённый запуск? Те, до кого письмо ещё не дошло, не получат его в этом запуске.',
+        cancelRunDone: 'Запуск отменён.',
       },
     },
     attempts: {
       labels: {
-        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен' },
+        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен', paused: 'приостановлен' },
       },
     },
     deliveries: {

@@ -28,6 +28,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
         'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason', 'deliveryDetails',
+        'throttled',
       ],
       properties: {
         mailingId: { reference: 'mailings' },

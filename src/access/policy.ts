@@ -8,7 +8,7 @@ import { PERMISSIONS, type Permission } from './permissions.js';
 export const RESOURCES = ['clients', 'messages', 'mailings', 'attempts', 'deliveries', 'users', 'groups', 'blog_posts'] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['list', 'show', 'new', 'edit', 'delete', 'disable', 'enable', 'sendNow', 'block', 'unblock', 'clearBounce'] as const;
+export const ACTIONS = ['list', 'show', 'new', 'edit', 'delete', 'disable', 'enable', 'sendNow', 'block', 'unblock', 'clearBounce', 'pauseRun', 'resumeRun', 'cancelRun'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The logged-in person as the policy sees them. */
@@ -58,6 +58,11 @@ export function can(actor: Actor | undefined, action: Action, resource: Resource
       return (READ.has(action) || WRITE.has(action)) && owns && isPlainUser(actor);
 
     case 'mailings': {
+      // a run under way: its owner, or a manager (who may disable any mailing) for any mailing
+      if (action === 'pauseRun' || action === 'resumeRun' || action === 'cancelRun') {
+        if (actor.isSuperuser || hasPermission(actor, PERMISSIONS.mailing.disable)) return true;
+        return owns && isPlainUser(actor);
+      }
       if (action === 'disable' || action === 'enable') {
         if (!hasPermission(actor, PERMISSIONS.mailing.disable)) return false;
         if (record === undefined) return true;

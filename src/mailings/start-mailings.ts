@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
 import type { EngineDeps } from '../sending/run-mailing.js';
+import { createRateLimiter, type RateLimiter } from '../sending/rate-limit.js';
 import { createPlanner, type MailingPlanner } from '../scheduling/planner.js';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../scheduling/scheduler.js';
 import { chooseJobStore } from '../scheduling/job-store.js';
@@ -17,12 +18,14 @@ export interface MailingServices {
   readonly scheduler: Scheduler;
   /** The sending engine as configured here (the CLI's `send --mailing` runs with it). */
   readonly engine: EngineDeps;
+  /** This process's share of the service-wide send-rate limit (SEND_RATE); undefined when unlimited. */
+  readonly rateLimiter: RateLimiter | undefined;
   /** Stops the scheduler if started, waits for background runs, disconnects the job store. */
   close(): Promise<void>;
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'> & Partial<Pick<Config, 'deliveryRetentionDays'>>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'> & Partial<Pick<Config, 'deliveryRetentionDays' | 'sendRate'>>;
   db: Database;
   mail: MailService;
   log: Logger;
@@ -36,6 +39,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
   const { db, mail, log } = options;
   let stopping = false;
   const retentionDays = options.config.deliveryRetentionDays;
+  const rateLimiter = options.engine?.rateLimit ?? (options.config.sendRate ? createRateLimiter(db.sequelize, options.config.sendRate) : undefined);
   const scheduler = createScheduler({
     store: chooseJobStore(options.config, db.url),
     log: log.child('scheduler'),
@@ -50,6 +54,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     messageIdDomain: hostOf(options.config.appUrl),
     shouldStop: () => stopping,
     metrics: processMetrics(),
+    rateLimit: rateLimiter,
     ...options.engine,
     identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
   };
@@ -67,6 +72,7 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     planner,
     scheduler,
     engine,
+    rateLimiter,
     async close() {
       stopping = true;
       await scheduler.stop();

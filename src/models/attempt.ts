@@ -1,10 +1,11 @@
 // One run of a mailing: when, what triggered it, how it went, with the mail server's answer.
 // It outlives its mailing (mailing_id NULL once deleted): the owner and the mailing's label are kept on it for
 // the reports. `cancelled` is a run a person stopped (disable, block, delete): who in cancelledById, why in
-// cancelReason; its unsent deliveries are `cancelled` too. At most one `running` attempt per mailing.
+// cancelReason; its unsent deliveries are `cancelled` too. `paused`: a person paused it; unfinished, resumed only by
+// a person (src/sending/pause.ts). At most one unfinished (`running` or `paused`) attempt per mailing.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const ATTEMPT_STATUSES = ['running', 'success', 'failure', 'cancelled'] as const;
+export const ATTEMPT_STATUSES = ['running', 'success', 'failure', 'cancelled', 'paused'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 export const ATTEMPT_TRIGGERS = ['schedule', 'cli', 'manual'] as const;
@@ -32,6 +33,8 @@ export class Attempt extends Model<InferAttributes<Attempt>, InferCreationAttrib
   declare cancelReason: CreationOptional<string | null>;
   /** When the retention job deleted this run's deliveries (null while they are kept). */
   declare detailsPrunedAt: CreationOptional<Date | null>;
+  /** True when the service-wide send-rate limit (SEND_RATE) made the run wait. */
+  declare throttled: CreationOptional<boolean>;
   declare lockedBy: CreationOptional<string | null>;
   declare lockedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -58,6 +61,7 @@ export function initAttempt(sequelize: Sequelize): typeof Attempt {
       cancelledById: { type: DataTypes.INTEGER, allowNull: true },
       cancelReason: { type: DataTypes.TEXT, allowNull: true },
       detailsPrunedAt: { type: DataTypes.DATE, allowNull: true },
+      throttled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       lockedBy: { type: DataTypes.STRING(100), allowNull: true },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
       createdAt: DataTypes.DATE,

@@ -18,14 +18,14 @@ export interface Cancellation {
 
 export type RunsOf = { mailingId: number } | { ownerId: number };
 
-/** Cancels the unfinished runs of a mailing or of every mailing of an owner; returns the attempt ids cancelled. */
+/** Cancels the unfinished (running or paused) runs of a mailing or of every mailing of an owner; returns the attempt ids cancelled. */
 export async function cancelRuns(sequelize: Sequelize, which: RunsOf, cancellation: Cancellation, transaction?: Transaction): Promise<number[]> {
   const column = 'mailingId' in which ? 'mailing_id' : 'owner_id';
   const key = 'mailingId' in which ? which.mailingId : which.ownerId;
   const stopped = await sequelize.query<{ id: number }>(
     `UPDATE attempts SET status = 'cancelled', cancelled_by_id = $2, cancel_reason = $3, finished_at = now(),
             locked_by = NULL, locked_until = NULL, updated_at = now()
-     WHERE ${column} = $1 AND status = 'running' RETURNING id`,
+     WHERE ${column} = $1 AND status IN ('running', 'paused') RETURNING id`,
     { bind: [key, cancellation.byId, cancellation.reason], type: QueryTypes.SELECT, transaction },
   );
   const ids = stopped.map((row) => row.id);

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { MailIdentitySettings } from '../audience/mail-identity.js';
 import type { AttemptTrigger } from '../models/attempt.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { EngineMetrics } from '../observability/metrics.js';
 
@@ -30,6 +31,8 @@ export interface EngineDeps {
   flushEvery?: number;
   flushIntervalMs?: number;
   retry?: RetryPolicy;
+  /** The service-wide send-rate limit (SEND_RATE), one per process; absent: unlimited. */
+  rateLimit?: RateLimiter;
   /** Asked between sends: true makes the run stop early, resumable at once by any process (shutdown). */
   shouldStop?: () => boolean;
   /** Called after each written group of results (progress bars). */

@@ -18,6 +18,8 @@ export interface RunEnd {
   cancelled: string | undefined;
   /** Set when the run lost its lease or hands it over: the reason. */
   leaseLost: string | undefined;
+  /** True when a person paused the run. */
+  paused?: boolean;
 }
 
 /** Ends the run once its send loop stopped and its results are written. */
@@ -28,6 +30,13 @@ export async function endRun(end: RunEnd): Promise<RunOutcome> {
     const counts = await settleCancelled(sequelize, attemptId);
     log.warn(`attempt ${attemptId} of mailing ${mailingId}: cancelled (${end.cancelled}) after ${counts.sent} of ${counts.total} sent`);
     return { kind: 'cancelled', attemptId, ...counts, reason: end.cancelled };
+  }
+  if (end.paused && !end.leaseLost) {
+    // the mails in flight are written; what this runner had taken and not sent waits, `pending`, for a resume
+    await sequelize.query(`UPDATE deliveries SET status = 'pending', updated_at = now() WHERE attempt_id = $1 AND status = 'sending'`, { bind: [attemptId] });
+    await sequelize.query(`UPDATE attempts SET locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2`, { bind: [attemptId, end.me] });
+    log.info(`attempt ${attemptId} of mailing ${mailingId}: paused`);
+    return { kind: 'interrupted', attemptId, reason: 'the run was paused' };
   }
   if (end.leaseLost) {
     // hand the run over at once: what is flushed is final, the rest is sent by the next holder

@@ -25,6 +25,7 @@ import { DeliveryBatches } from './delivery-batches.js';
 import type { EngineDeps, EngineSettings, RunOptions, RunOutcome } from './engine-types.js';
 import { endRun } from './finish.js';
 import { startTally } from './progress.js';
+import { throttleRun } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { dropOrCancel, whyNotSend } from './run-check.js';
 import { sendAll } from './send-loop.js';
@@ -44,6 +45,7 @@ export async function runMailing(deps: EngineDeps, mailingId: number, options: R
   const attempt = await openAttempt(deps.sequelize, mailingId, options).catch(() => undefined);
   if (!attempt) return { kind: 'skipped', attemptId: undefined, reason: 'the mailing no longer exists' };
   if (attempt.finished) return { kind: 'skipped', attemptId: attempt.id, reason: 'this run was already made' };
+  if (attempt.paused) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is paused: resume or cancel it first" };
   if (!attempt.created) deps.log.info(`mailing ${mailingId}: resuming its unfinished attempt ${attempt.id} instead of opening another`);
   return runAttempt(deps, attempt.id);
 }
@@ -88,12 +90,13 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const watch = watchRun({ sequelize, log, attemptId, me, ...settings, shouldStop: deps.shouldStop, onHalt: () => batches.drop() });
   const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => { tally.add(results); deps.metrics?.mailResults(results); } });
   try {
-    await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency });
+    const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId);
+    await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency, rateLimit });
   } finally {
     watch.stop();
     await writer.flush();
   }
-  const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost });
+  const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost, paused: watch.paused });
   await logRunEnd(deps, outcome);
   return outcome;
 }

@@ -43,6 +43,8 @@ export async function runMailingNow(deps: EngineDeps, mailingId: number, options
   const [exists] = await deps.sequelize.query<{ id: number }>('SELECT id FROM mailings WHERE id = $1', { bind: [mailingId], type: QueryTypes.SELECT });
   if (!exists) throw new NotFoundError(`Mailing #${mailingId} was not found`);
   const attempt = await openAttempt(deps.sequelize, mailingId, { scheduledFor: options.scheduledFor ?? new Date(), trigger: options.trigger });
+  // a paused run is the mailing's unfinished run: only resume or cancel moves it on
+  if (attempt.paused) throw new ConflictError("This mailing's run is paused: resume it or cancel it first.");
   if (!attempt.created && !(await isResumable(deps.sequelize, attempt.id, deps.leaseMs ?? DEFAULT_LEASE_MS))) {
     const { sent, total } = await progressOf(deps, attempt.id);
     throw new ConflictError(`This mailing is already sending (${sent} of ${total} sent): wait for the run to finish`);

@@ -20,6 +20,8 @@ export interface SendLoopOptions {
   watch: RunWatch;
   retry: RetryPolicy;
   concurrency: number;
+  /** Waits for the service's next send slot (SEND_RATE); absent when the rate is unlimited. */
+  rateLimit?: () => Promise<void>;
 }
 
 /** Sends every delivery of the batches, or until the run is halted; rejects when reading a batch fails. */
@@ -46,7 +48,7 @@ export async function sendAll(options: SendLoopOptions): Promise<void> {
  * instead of each waiting through its own backoff (10,000 recipients × 40 s would keep the run going for hours).
  */
 function deliverer(options: SendLoopOptions): (row: DeliveryRow) => Promise<void> {
-  const { transport, content, writer, watch, retry } = options;
+  const { transport, content, writer, watch, retry, rateLimit } = options;
   let outage: { code: number | null; response: string } | undefined;
   return async (row) => {
     let tries = row.tries;
@@ -56,6 +58,10 @@ function deliverer(options: SendLoopOptions): (row: DeliveryRow) => Promise<void
       if (outage) {
         writer.record({ id: row.id, status: 'failed', tries, code: outage.code, response: outage.response, sentAt: null });
         return;
+      }
+      if (rateLimit) {
+        await rateLimit();
+        if (watch.halted()) return;
       }
       tries += 1;
       try {

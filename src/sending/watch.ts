@@ -8,6 +8,8 @@ export interface RunWatch {
   halted(): boolean;
   /** Why the run lost its lease or is handing it over (shutdown), if it did. */
   readonly leaseLost: string | undefined;
+  /** True once a person paused the run (pause.ts). */
+  readonly paused: boolean;
   /** Why a person cancelled the run, if one did. */
   readonly cancelled: string | undefined;
   /** Stops the heartbeat and the watch. */
@@ -33,9 +35,10 @@ export function watchRun(options: WatchOptions): RunWatch {
   const { sequelize, log, attemptId, me } = options;
   let leaseLost: string | undefined;
   let cancelled: string | undefined;
+  let paused = false;
   const halted = (): boolean => {
     if (!leaseLost && options.shouldStop?.()) leaseLost = 'this process is shutting down';
-    return leaseLost !== undefined || cancelled !== undefined;
+    return leaseLost !== undefined || cancelled !== undefined || paused;
   };
 
   let watching = false;
@@ -50,6 +53,7 @@ export function watchRun(options: WatchOptions): RunWatch {
       .then(([row]) => {
         if (!row) leaseLost ??= 'the attempt was deleted';
         else if (row.status === 'cancelled') cancelled ??= row.cancel_reason ?? 'the run was cancelled';
+        else if (row.status === 'paused') paused = true;
         else if (row.locked_by !== me) leaseLost ??= 'the run was taken over by another process';
         if (halted()) options.onHalt();
       })
@@ -81,6 +85,9 @@ export function watchRun(options: WatchOptions): RunWatch {
     },
     get cancelled() {
       return cancelled;
+    },
+    get paused() {
+      return paused;
     },
     stop() {
       clearInterval(heartbeat);

@@ -24,3 +24,14 @@ export function tally(emails: string[], messages: ReceivedMail[]): { raw: Map<st
   }
   return { raw, distinct: new Map([...ids].map(([k, v]) => [k, v.size])) };
 }
+
+/** The most timestamps (ms) in any window of `windowMs` (sliding, one window starting at each): a rate check. */
+export function mostInAnyWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i += 1) {
+    while (sorted[j]! <= sorted[i]! - windowMs) j += 1;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}

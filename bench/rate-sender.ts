@@ -1,0 +1,34 @@
+// One sending process of `npm run bench:rate`: takes slots of the shared send-rate limit (src/sending/rate-limit.ts)
+// from startAt to endAt over 5 lanes and sends one mail per slot to the SMTP server.
+// Usage: tsx bench/rate-sender.ts <databaseUrl> <smtpUrl> <rate, e.g. 50/s, or none> <limit name>; prints "ready",
+// then reads "<startAt ms> <endAt ms>" on stdin (the parent starts every sender together once all are ready).
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createSmtpTransport } from '../src/mail/smtp-transport.js';
+import { createRateLimiter } from '../src/sending/rate-limit.js';
+
+const [databaseUrl, smtpUrl, rateText, name] = process.argv.slice(2);
+// "none": no limit (the benchmark's baseline)
+const rate = rateText === 'none' ? undefined : loadConfig({ SEND_RATE: rateText }).sendRate!;
+const db = await openDatabase({ databaseUrl: databaseUrl!, embeddedPostgresPort: 0, dataDir: '/tmp' }, { migrate: false });
+const transport = createSmtpTransport({ url: smtpUrl!, from: 'Bench <bench@mailing.test>', pool: { maxConnections: 5, maxMessages: 100_000 }, timeouts: {}, logger: () => undefined });
+const limiter = rate && createRateLimiter(db.sequelize, rate, name);
+process.stdout.write('ready\n');
+const [startAt, endAt] = await new Promise<number[]>((resolve) => {
+  process.stdin.once('data', (chunk: Buffer) => resolve(chunk.toString().trim().split(' ').map(Number)));
+});
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+let sent = 0;
+await Promise.all(
+  Array.from({ length: 5 }, async () => {
+    while (Date.now() < Number(endAt)) {
+      await limiter?.take();
+      if (Date.now() >= Number(endAt)) break;
+      await transport.send({ to: `r${process.pid}-${sent}@bench.test`, subject: 'rate bench', text: 'Hello.' });
+      sent += 1;
+    }
+  }),
+);
+process.stdout.write(`sent ${sent}\n`);
+await transport.close();
+await db.close();

@@ -1,0 +1,93 @@
+// Issue 14, point 1: the send-rate limit (SEND_RATE) in one process: its setting, the spacing of the slots two
+// limiters share through PostgreSQL, and the attempt's `throttled` mark. Across processes: rate-limit-processes.test.ts.
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+import { createRateLimiter } from '../../src/sending/rate-limit.js';
+import { runMailing } from '../../src/sending/run-mailing.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { mailingTo, testEngine, testTransport } from '../helpers/mailing-fixtures.js';
+import { sharedSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+
+describe('send-rate limit (one process)', function () {
+  this.timeout(30_000);
+  const db = useTestDatabase();
+  let smtp: SmtpTestServer;
+
+  before(async () => {
+    smtp = await sharedSmtpTestServer();
+  });
+  afterEach(() => smtp.reset());
+
+  it('when SEND_RATE is "14/s", "500/h", "10000/d" or unset, then the setting is that many mails per period, or unlimited', () => {
+    expect(loadConfig({ SEND_RATE: '14/s' }).sendRate).to.include({ count: 14, periodMs: 1000 });
+    expect(loadConfig({ SEND_RATE: '500/h' }).sendRate).to.include({ count: 500, periodMs: 3_600_000 });
+    expect(loadConfig({ SEND_RATE: '10000/d' }).sendRate).to.include({ count: 10_000, periodMs: 86_400_000 });
+    expect(loadConfig({}).sendRate).to.equal(undefined);
+    expect(loadConfig({ SEND_RATE: ' ' }).sendRate).to.equal(undefined);
+  });
+
+  for (const bad of ['14', 'fast', '0/s', '14/w', '-3/s', '14 per second']) {
+    it(`when SEND_RATE is "${bad}", then loading the settings fails with a message naming SEND_RATE and the expected form`, () => {
+      let caught: unknown;
+      try {
+        loadConfig({ SEND_RATE: bad });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(ConfigError);
+      expect((caught as Error).message).to.contain('SEND_RATE').and.to.contain('"14/s"');
+    });
+  }
+
+  it('when two limiters on one database take 120 slots at 50/s, then no 1-second window holds more than 51 and all 120 take 2.3 to 2.9 s', async () => {
+    const rate = { count: 50, periodMs: 1000, text: '50/s' };
+    const a = createRateLimiter(db().sequelize, rate, 'test-two-limiters');
+    const b = createRateLimiter(db().sequelize, rate, 'test-two-limiters');
+    const times: number[] = [];
+    const lane = async (limiter: typeof a, n: number): Promise<void> => {
+      for (let i = 0; i < n; i += 1) {
+        await limiter.take();
+        times.push(performance.now());
+      }
+    };
+    const started = performance.now();
+    await Promise.all([lane(a, 30), lane(a, 30), lane(b, 30), lane(b, 30)]);
+    const elapsed = performance.now() - started;
+    times.sort((x, y) => x - y);
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while (times[j]! < times[i]! - 1000) j += 1;
+      most = Math.max(most, i - j + 1);
+    }
+    expect(most).to.be.at.most(51);
+    // 120 slots at 20 ms: 2.38 s at least; the chunks of the two limiters leave no long gap
+    expect(elapsed).to.be.within(2_300, 2_900);
+  });
+
+  it('when the limit is the bottleneck of a run, then the attempt is marked throttled; when it is not, then it is not', async () => {
+    const transport = testTransport(smtp.url, 3);
+    try {
+      const slow = await mailingTo(db(), 30);
+      const limited = createRateLimiter(db().sequelize, { count: 20, periodMs: 1000, text: '20/s' }, 'test-throttled');
+      const began = Date.now();
+      const outcome = await runMailing(testEngine(db(), transport, { rateLimit: limited }), slow.mailing.id, { scheduledFor: new Date(), trigger: 'cli' });
+      expect(outcome).to.include({ kind: 'done', status: 'success', sent: 30 });
+      expect(Date.now() - began).to.be.at.least(1_400); // 30 mails at 20/s
+      const fast = await mailingTo(db(), 3);
+      const roomy = createRateLimiter(db().sequelize, { count: 1000, periodMs: 1000, text: '1000/s' }, 'test-not-throttled');
+      const second = await runMailing(testEngine(db(), transport, { rateLimit: roomy, concurrency: 1 }), fast.mailing.id, { scheduledFor: new Date(), trigger: 'cli' });
+      expect(second).to.include({ kind: 'done', status: 'success', sent: 3 });
+      const rows = await db().sequelize.query<{ mailing_id: number; throttled: boolean }>('SELECT mailing_id, throttled FROM attempts ORDER BY id', {
+        type: QueryTypes.SELECT,
+      });
+      expect(rows).to.deep.equal([
+        { mailing_id: slow.mailing.id, throttled: true },
+        { mailing_id: fast.mailing.id, throttled: false },
+      ]);
+    } finally {
+      await transport.close();
+    }
+  });
+});
