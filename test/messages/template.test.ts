@@ -1,0 +1,125 @@
+// The message templates and HTML checks on their own (src/messages/template.ts, sanitise.ts, compose.ts).
+import { expect } from 'chai';
+import { compileMessage, htmlToText, MessageProblemsError, prepareMessage } from '../../src/messages/compose.js';
+import { sanitiseMessageHtml } from '../../src/messages/sanitise.js';
+import { compileTemplate, templateProblem } from '../../src/messages/template.js';
+
+const ANNA = { name: 'Анна Петрова', email: 'anna@example.test', comment: 'VIP', unsubscribe_url: 'https://x.test/u/1' };
+
+function problemsOf(draft: Parameters<typeof prepareMessage>[0]): MessageProblemsError['problems'] {
+  try {
+    prepareMessage(draft);
+  } catch (error) {
+    if (error instanceof MessageProblemsError) return error.problems;
+    throw error;
+  }
+  return expect.fail('expected the draft to be refused');
+}
+
+/** Payloads that must not survive sanitising, and what in the output would show that one did. */
+export const XSS_PAYLOADS: Array<{ html: string; forbidden: RegExp }> = [
+  { html: '<script>alert(1)</script><p>ok</p>', forbidden: /<script|alert\(1\)/i },
+  { html: '<img src="https://img.test/a.png" onerror="alert(1)">', forbidden: /onerror/i },
+  { html: '<a href="javascript:alert(1)">click</a>', forbidden: /javascript:/i },
+  { html: '<a href=" JaVaScRiPt:alert(1)">click</a>', forbidden: /javascript:/i },
+  { html: '<svg onload="alert(1)"><circle r="1"/></svg>', forbidden: /<svg|onload/i },
+  { html: '<p style="width: expression(alert(1)); color: red">x</p>', forbidden: /expression/i },
+  { html: '<p style="background: url(javascript:alert(1))">x</p>', forbidden: /url\(|javascript/i },
+  { html: '<iframe src="https://evil.test"></iframe>', forbidden: /<iframe/i },
+  { html: '<p onclick="alert(1)" onmouseover="alert(2)">x</p>', forbidden: /onclick|onmouseover/i },
+  { html: '<form action="https://evil.test"><input name="p"></form>', forbidden: /<form|<input/i },
+];
+
+describe('message templates', function () {
+  it('when a template uses the four variables, then each renders the recipient\'s value', () => {
+    const out = compileTemplate('{{ name }}|{{ email }}|{{ comment }}|{{ unsubscribe_url }}', { html: false }).render(ANNA);
+    expect(out).to.equal('Анна Петрова|anna@example.test|VIP|https://x.test/u/1');
+  });
+
+  it('when a variable is empty, then `default` gives its fallback, and a filled one is kept', () => {
+    const template = compileTemplate('Hello {{ name | default: "friend" }}', { html: false });
+    expect(template.render({ ...ANNA, name: '' })).to.equal('Hello friend');
+    expect(template.render(ANNA)).to.equal('Hello Анна Петрова');
+  });
+
+  it('when the HTML editor wrote the quotes of a default as &quot;, then the template still parses and works', () => {
+    const template = compileTemplate('<p>Hi {{ name | default: &quot;friend&quot; }}</p>', { html: true });
+    expect(template.render({ ...ANNA, name: '' })).to.equal('<p>Hi friend</p>');
+  });
+
+  it('when a value holds HTML, then the HTML part shows it escaped and the text part as it is', () => {
+    const data = { ...ANNA, name: '<b>Bob</b> & "Co"' };
+    expect(compileTemplate('<p>{{ name }}</p>', { html: true }).render(data)).to.equal('<p>&lt;b&gt;Bob&lt;/b&gt; &amp; &#34;Co&#34;</p>');
+    expect(compileTemplate('{{ name }}', { html: false }).render(data)).to.equal('<b>Bob</b> & "Co"');
+  });
+
+  it('when a template does not parse, then the problem names the line and the reason', () => {
+    expect(templateProblem('Hello\n\n{% if name %}no end', { html: false })).to.deep.equal({ code: 'syntax', line: 3, reason: 'tag {% if name %} not closed' });
+    expect(templateProblem('Hello\n{{ name | shout }}', { html: false })).to.deep.equal({ code: 'syntax', line: 2, reason: 'undefined filter: shout' });
+  });
+
+  it('when a template uses an unknown variable, then it is refused with the line and the name', () => {
+    expect(templateProblem('Hi\n{{ first_name }}', { html: false })).to.deep.equal({ code: 'unknownVariable', line: 2, name: 'first_name' });
+  });
+
+  it('when a template reaches for the process, the environment or object internals, then it is refused as unknown', () => {
+    for (const [source, name] of [
+      ['{{ process }}', 'process'],
+      ['{{ process.env.HOME }}', 'process.env.HOME'],
+      ['{{ global }}', 'global'],
+      ['{{ name.constructor }}', 'name.constructor'],
+      ['{{ this }}', 'this'],
+      ['{% if env %}x{% endif %}', 'env'],
+    ]) {
+      expect(templateProblem(source!, { html: false }), source).to.deep.equal({ code: 'unknownVariable', line: 1, name });
+    }
+  });
+
+  it('when a template includes, renders or lays out another file, then the tag is refused', () => {
+    for (const tag of ['include', 'render', 'layout']) {
+      expect(templateProblem(`a\n{% ${tag} "/etc/passwd" %}`, { html: false }), tag).to.deep.equal({ code: 'forbiddenTag', line: 2, name: tag });
+    }
+  });
+
+  it('when a template would render for too long, then rendering stops with an error instead of holding the send loop', () => {
+    const template = compileTemplate('{% for i in (1..100000000) %}{{ i }}{% endfor %}', { html: false });
+    expect(() => template.render(ANNA)).to.throw(/limit/);
+  });
+});
+
+describe('message HTML', function () {
+  it('when a body holds XSS payloads, then none survives sanitising and the harmless content stays', () => {
+    for (const { html, forbidden } of XSS_PAYLOADS) {
+      const result = sanitiseMessageHtml(html);
+      expect(result.ok, html).to.equal(true);
+      expect((result as { html: string }).html, html).not.to.match(forbidden);
+    }
+    expect(sanitiseMessageHtml('<p style="color: red"><a href="https://a.test/">a</a> <img src="https://img.test/a.png" alt="x"></p>')).to.deep.equal({
+      ok: true,
+      html: '<p style="color:red"><a href="https://a.test/">a</a> <img alt="x" src="https://img.test/a.png" /></p>',
+    });
+  });
+
+  it('when an image is pasted as a data: URL, then the body is refused; a relative image address is dropped', () => {
+    expect(sanitiseMessageHtml(`<p>x<img src="data:image/png;base64,${'A'.repeat(1000)}"></p>`)).to.deep.equal({ ok: false, problem: { code: 'embeddedImage', count: 1 } });
+    expect(sanitiseMessageHtml('<p>x<img src="/local.png"></p>')).to.deep.equal({ ok: true, html: '<p>x</p>' });
+  });
+
+  it('when the text part is generated, then variables survive headings and links as "text [url]"', () => {
+    expect(htmlToText('<h1>Hi {{ name }}</h1><p>Read <a href="https://a.test/x">this</a>.</p>')).to.equal('Hi {{ name }}\n\nRead this [https://a.test/x].');
+  });
+
+  it('when a draft has a bad subject and an unknown variable in the HTML, then both fields are named', () => {
+    expect(problemsOf({ subject: 'Hi {{ name', html: '<p>{{ nmae }}</p>' })).to.deep.equal({
+      subject: { code: 'syntax', line: 1, reason: 'output "{{ name" not closed' },
+      html: { code: 'unknownVariable', line: 1, name: 'nmae' },
+    });
+  });
+
+  it('when a message is compiled, then each recipient gets their own subject, HTML and text', () => {
+    const prepared = prepareMessage({ subject: 'Для {{ name }}', html: '<p>Hello {{ name | default: "friend" }}</p>' });
+    const compiled = compileMessage(prepared);
+    expect(compiled.render({ name: 'Анна', email: 'a@x.test', comment: null })).to.deep.equal({ subject: 'Для Анна', html: '<p>Hello Анна</p>', text: 'Hello Анна' });
+    expect(compiled.render({ name: null, email: 'b@x.test', comment: null })).to.deep.equal({ subject: 'Для', html: '<p>Hello friend</p>', text: 'Hello friend' });
+  });
+});
