@@ -172,7 +172,7 @@ async function send(mailingId: number | undefined, log: Logger): Promise<number>
         return 1;
       }
       const now = new Date();
-      const open = now >= exists.startAt && now < exists.endAt;
+      const open = now >= exists.startAt && (exists.endAt === null || now < exists.endAt);
       // inside its window the run also moves the schedule on; outside it is a one-off run
       const result: DueResult = open
         ? await planner.runDue(mailingId, 'cli', { force: true })

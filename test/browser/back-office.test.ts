@@ -123,7 +123,7 @@ describe('the back office in a browser', function () {
     expect(mailing.messageId).to.equal(message.id);
     expect(mailing.periodicity).to.equal('weekly');
     expect(mailing.startAt.getTime()).to.equal(start.getTime());
-    expect(mailing.endAt.getTime()).to.equal(end.getTime());
+    expect(mailing.endAt!.getTime()).to.equal(end.getTime());
     const links = await MailingClient.findAll({ where: { mailingId: mailing.id } });
     const alice = await Client.findOne({ where: { email: 'alice@example.test' } });
     expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([alice!.id, bob.id].sort((a, b) => a - b));
