@@ -10,6 +10,7 @@ import { startMail, type MailService } from './mail/index.js';
 import { startMailingServices, type MailingServices } from './mailings/start-mailings.js';
 import type { DueResult, ResumeResult } from './scheduling/planner.js';
 import { runMailing, type RunProgress } from './sending/run-mailing.js';
+import { dkimRecordText } from './mail/dkim.js';
 
 const USAGE = {
   main: `Usage: node dist/cli.js <command> [options]
@@ -18,6 +19,7 @@ Commands:
   send                 send every mailing that is due now (the same run the scheduler makes)
   send --mailing ID    send one mailing now
   worker               run the scheduler alone (no web server); stop with Ctrl-C or SIGTERM
+  dkim-record          print the DNS TXT record that publishes the DKIM key (DKIM_* settings)
 
 Run "node dist/cli.js <command> --help" for a command's options.`,
   send: `Usage: node dist/cli.js send [--mailing ID]
@@ -32,13 +34,18 @@ Exit code: 0 when every recipient got the mail, 1 when a delivery failed, its ou
 Runs the scheduler alone: takes due mailing jobs from the job store (PostgreSQL, or MongoDB when MONGODB_URL
 is set), repairs missing jobs, resumes runs a crashed process left. Any number of workers may share one database.
 Stops cleanly on SIGINT/SIGTERM: runs in progress stop between two mails and stay resumable.`,
+  'dkim-record': `Usage: node dist/cli.js dkim-record
+
+Prints the DNS TXT record to publish so that receivers can check the DKIM signature of the mails: its name
+(<DKIM_SELECTOR>._domainkey.<DKIM_DOMAIN>) and value, made from the public half of DKIM_PRIVATE_KEY.
+Exit code: 0 when printed, 1 when DKIM is not configured or a setting is wrong.`,
 };
 
 // the CLI's bad command lines: an operational error of its own (exit code 2), exported here for parseArgs' callers
 export { UsageError };
 
 interface Parsed {
-  command: 'send' | 'worker' | 'help';
+  command: 'send' | 'worker' | 'dkim-record' | 'help';
   help: keyof typeof USAGE;
   mailingId?: number;
 }
@@ -46,10 +53,10 @@ interface Parsed {
 export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', help: 'main' };
-  if (command !== 'send' && command !== 'worker') throw new UsageError(`Unknown command "${command}".`);
+  if (command !== 'send' && command !== 'worker' && command !== 'dkim-record') throw new UsageError(`Unknown command "${command}".`);
   if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', help: command };
-  if (command === 'worker') {
-    if (rest.length > 0) throw new UsageError(`worker takes no options, got "${rest.join(' ')}".`);
+  if (command === 'worker' || command === 'dkim-record') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no options, got "${rest.join(' ')}".`);
     return { command, help: command };
   }
   let mailingId: number | undefined;
@@ -233,11 +240,20 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger(parsed.command === 'worker' ? 'worker' : 'cli');
+  let config: Config;
   try {
-    getConfig();
+    config = getConfig();
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+  if (parsed.command === 'dkim-record') {
+    if (!config.dkim) {
+      process.stderr.write('DKIM is not configured: set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (see .env.example).\n');
+      return 1;
+    }
+    process.stdout.write(dkimRecordText(config.dkim));
+    return 0;
   }
   return parsed.command === 'send' ? send(parsed.mailingId, log) : worker(log);
 }
