@@ -12,4 +12,6 @@ export const Components = {
   ClientPicker: componentLoader.add('ClientPicker', source('client-picker.tsx')),
   ConfirmAction: componentLoader.add('ConfirmAction', source('confirm-action.tsx')),
   Dashboard: componentLoader.add('Dashboard', source('dashboard.tsx')),
+  MessagePreview: componentLoader.add('MessagePreview', source('message-preview.tsx')),
+  EditNote: componentLoader.add('EditNote', source('edit-note.tsx')),
 };

@@ -1,11 +1,13 @@
 // How mailings are read and written in the back office: writes go through the sending engine (validation,
 // schedule, send at once if due); reads add the recipients (a count; on a record their ids as one value and the
-// first few named), the message and the latest attempts.
+// first few named), the message and the latest attempts, the one status word and the next five run times.
 import type { ServiceContext } from '../../src/context.js';
 import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
 import { mailingRecipients, recipientLabel, type RecipientsPreview } from '../../src/mailings/recipients.js';
-import { attemptLabels, phrase } from '../locale/index.js';
+import { attemptLabels, pageLanguage, phrase } from '../locale/index.js';
+import { formatRunTime, nextRuns, statusWords } from '../../src/mailings/status-word.js';
+import type { Periodicity } from '../../src/models/mailing.js';
 import type { Language } from '../../src/languages.js';
 import { mailingInput } from './mailing-service.js';
 
@@ -21,7 +23,9 @@ function describeRecipients(fallback: Language, preview: RecipientsPreview): str
 }
 
 /** The fields a mailing form shows and the only ones a write accepts. */
-export const MAILING_FIELDS = ['messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+export const MAILING_FIELDS = ['name', 'messageId', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+
+const RUNS_SHOWN = 5;
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const { Message, Attempt } = ctx.db.models;
@@ -35,11 +39,15 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
     delete: (actor, id) => ctx.mailings.remove(actor, id),
     async extend(rows, detail) {
       // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
+      const words = await statusWords(ctx.db.sequelize, rows.map((row) => Number(row.id)));
+      for (const row of rows) row.state = words.get(Number(row.id)) ?? 'scheduled';
       if (!detail) {
         const counts = await recipients.counts(rows.map((row) => Number(row.id)));
         for (const row of rows) row.recipientsCount = counts.get(Number(row.id)) ?? 0;
         return;
       }
+      const zone = ctx.config.appTimezone;
+      const locale = pageLanguage(ctx.config.appLocale) === 'ru' ? 'ru-RU' : 'en-GB';
       // the detail (show page) is only built for a mailing the scope already allowed
       for (const row of rows) {
         const [message, ids, preview, attempts] = await Promise.all([
@@ -51,6 +59,15 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         row.clientIds = ids.join(',');
         row.recipientsCount = preview.count;
         row.messageSubject = message?.subject ?? '';
+        const paused = row.state === 'paused-by-manager' || row.state === 'completed';
+        const runs = paused
+          ? []
+          : nextRuns(
+              { startAt: row.startAt as Date, endAt: (row.endAt as Date | null) ?? null, periodicity: row.periodicity as Periodicity, nextRunAt: (row.nextRunAt as Date | null) ?? null },
+              zone,
+              RUNS_SHOWN,
+            );
+        row.nextRuns = runs.length > 0 ? runs.map((at) => formatRunTime(at, zone, locale)).join('\n') : phrase(ctx.config.appLocale, 'nextRunsNone');
         row.recipients = describeRecipients(ctx.config.appLocale, preview);
         row.latestAttempts = attempts
           .map((a) => {
