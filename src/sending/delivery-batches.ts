@@ -1,0 +1,69 @@
+// The run's deliveries read in batches keyed by the last delivery id, each batch marked `sending` in the statement
+// that reads it (before any SMTP call); the next batch is read while the current one sends.
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Recipient } from './build-mail.js';
+
+/** One delivery to send, with the tries earlier holders of the run already made. */
+export interface DeliveryRow extends Recipient {
+  tries: number;
+}
+
+export class DeliveryBatches {
+  private readonly queue: DeliveryRow[] = [];
+  private lastId = '0';
+  private exhausted = false;
+  private fetching: Promise<void> | undefined;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly attemptId: number,
+    private readonly batchSize: number,
+    /** Asked when a batch arrives: a halted run drops it (its rows stay `sending`, resumable, or become `cancelled`). */
+    private readonly halted: () => boolean,
+  ) {}
+
+  /** The next delivery in memory, reading the next batch ahead when half of this one is taken. */
+  take(): DeliveryRow | undefined {
+    if (this.queue.length < this.batchSize / 2 && !this.exhausted) void this.refill().catch(() => undefined);
+    return this.queue.shift();
+  }
+
+  /** True when every delivery of the run was taken. */
+  get done(): boolean {
+    return this.exhausted && !this.fetching && this.queue.length === 0;
+  }
+
+  /** Resolves when the batch being read (or a new one) is in memory; rejects when the database fails. */
+  more(): Promise<void> {
+    return this.refill();
+  }
+
+  /** Drops what is in memory at once: a halted run sends nothing more. */
+  drop(): void {
+    this.queue.length = 0;
+  }
+
+  private refill(): Promise<void> {
+    this.fetching ??= this.sequelize
+      .query<{ id: string; email: string; tries: number; full_name: string | null }>(
+        `UPDATE deliveries d SET status = 'sending', updated_at = now()
+         WHERE d.id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
+                        ORDER BY id LIMIT $3)
+           AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
+         RETURNING d.id::text AS id, d.email, d.tries, (SELECT c.full_name FROM clients c WHERE c.id = d.client_id) AS full_name`,
+        { bind: [this.attemptId, this.lastId, this.batchSize], type: QueryTypes.SELECT },
+      )
+      .then((rows) => {
+        rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        if (rows.length > 0) this.lastId = rows[rows.length - 1]!.id;
+        if (rows.length < this.batchSize) this.exhausted = true;
+        if (!this.halted()) {
+          for (const row of rows) this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name });
+        }
+      })
+      .finally(() => {
+        this.fetching = undefined;
+      });
+    return this.fetching;
+  }
+}

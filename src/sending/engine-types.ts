@@ -1,0 +1,79 @@
+// The engine's public types: what a caller passes in (EngineDeps, RunOptions) and what a run reports (RunProgress, RunOutcome).
+import type { Sequelize } from 'sequelize';
+import type { Logger } from '../log.js';
+import type { MailTransport } from '../mail/transport.js';
+import type { AttemptTrigger } from '../models/attempt.js';
+import type { RetryPolicy } from './retry-policy.js';
+
+export interface EngineDeps {
+  sequelize: Sequelize;
+  transport: MailTransport;
+  log: Logger;
+  /** Names this process in attempts.locked_by. */
+  workerId?: string;
+  /** Domain part of the Message-IDs (stable per delivery, so a resent mail is recognisable). */
+  messageIdDomain?: string;
+  /** A lease not renewed for this long lets another process take the run over. */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** How often the attempt's status is read to notice a cancellation or a lost lease (another process's doing). */
+  watchMs?: number;
+  /** Deliveries read and marked `sending` per round trip. */
+  batchSize?: number;
+  /** Mails in flight at once (match the SMTP pool size). */
+  concurrency?: number;
+  /** Results written per round trip at most; fewer when the flush timer fires first. */
+  flushEvery?: number;
+  flushIntervalMs?: number;
+  retry?: RetryPolicy;
+  /** Asked between sends: true makes the run stop early, resumable at once by any process (shutdown). */
+  shouldStop?: () => boolean;
+  /** Called after each written group of results (progress bars). */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunOptions {
+  scheduledFor: Date;
+  trigger: AttemptTrigger;
+}
+
+export interface RunProgress {
+  attemptId: number;
+  mailingId: number;
+  total: number;
+  sent: number;
+  failed: number;
+}
+
+export type RunOutcome =
+  /** This call made (or finished) the run. */
+  | {
+      kind: 'done';
+      attemptId: number;
+      status: 'success' | 'failure';
+      total: number;
+      sent: number;
+      failed: number;
+      /** Sent, but the server's answer to the end of DATA never came or was garbage: not resent, not in `failed`. */
+      unknown: number;
+      serverResponse: string | null;
+    }
+  /** Another live process holds the run, or it was finished before. */
+  | { kind: 'skipped'; attemptId: number | undefined; reason: string }
+  /** The lease was lost mid-run (this process stalled, or is shutting down): another runner resumes. */
+  | { kind: 'interrupted'; attemptId: number; reason: string }
+  /** A person stopped the run (disable, block, delete): what was not sent is `cancelled`, with the reason. */
+  | { kind: 'cancelled'; attemptId: number; reason: string; total: number; sent: number; failed: number };
+
+/** The engine's knobs with their defaults applied. */
+export interface EngineSettings {
+  leaseMs: number;
+  heartbeatMs: number;
+  watchMs: number;
+  batchSize: number;
+  concurrency: number;
+  flushEvery: number;
+  flushIntervalMs: number;
+  retry: RetryPolicy;
+  messageIdDomain: string;
+}

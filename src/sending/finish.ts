@@ -1,0 +1,89 @@
+// The end of a run this runner held: cancelled (by a person), handed over (lease lost, shutdown), or finished with
+// its status, counts and the server's answer, the lease released.
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Logger } from '../log.js';
+import { dataChanged } from '../events.js';
+import { settleCancelled } from './cancel-runs.js';
+import { releaseAttempt } from './claim.js';
+import type { RunOutcome } from './engine-types.js';
+
+export interface RunEnd {
+  sequelize: Sequelize;
+  log: Logger;
+  attemptId: number;
+  mailingId: number;
+  /** The lease holder's name. */
+  me: string;
+  /** Set when a person cancelled the run: the reason. */
+  cancelled: string | undefined;
+  /** Set when the run lost its lease or hands it over: the reason. */
+  leaseLost: string | undefined;
+}
+
+/** Ends the run once its send loop stopped and its results are written. */
+export async function endRun(end: RunEnd): Promise<RunOutcome> {
+  const { sequelize, log, attemptId, mailingId } = end;
+  if (end.cancelled) {
+    // the mails in flight are written as what they became; what this runner had taken and not sent is cancelled
+    const counts = await settleCancelled(sequelize, attemptId);
+    log.warn(`attempt ${attemptId} of mailing ${mailingId}: cancelled (${end.cancelled}) after ${counts.sent} of ${counts.total} sent`);
+    return { kind: 'cancelled', attemptId, ...counts, reason: end.cancelled };
+  }
+  if (end.leaseLost) {
+    // hand the run over at once: what is flushed is final, the rest is sent by the next holder
+    await releaseAttempt(sequelize, attemptId, end.me).catch(() => undefined);
+    log.warn(`attempt ${attemptId} of mailing ${mailingId}: stopped, ${end.leaseLost}`);
+    return { kind: 'interrupted', attemptId, reason: end.leaseLost };
+  }
+  return finish(sequelize, attemptId, end.me);
+}
+
+/** Gives the attempt its status, counts and the server's answer from its deliveries, and releases the lease. */
+async function finish(sequelize: Sequelize, attemptId: number, me: string): Promise<RunOutcome> {
+  const [summary] = await sequelize.query<{
+    total: number;
+    sent: number;
+    failed: number;
+    unknown: number;
+    first_error: string | null;
+    first_unknown: string | null;
+    last_ok: string | null;
+  }>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE status = 'sent')::int AS sent,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
+            (SELECT coalesce(response_code::text || ' ', '') || coalesce(response, '') FROM deliveries
+              WHERE attempt_id = $1 AND status = 'failed' ORDER BY id LIMIT 1) AS first_error,
+            (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'unknown' ORDER BY id LIMIT 1) AS first_unknown,
+            (SELECT response FROM deliveries WHERE attempt_id = $1 AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1) AS last_ok
+     FROM deliveries WHERE attempt_id = $1`,
+    { bind: [attemptId], type: QueryTypes.SELECT },
+  );
+  const total = summary?.total ?? 0;
+  const sent = summary?.sent ?? 0;
+  const failed = summary?.failed ?? 0;
+  const unknown = summary?.unknown ?? 0;
+  // an unknown outcome is not a confirmed delivery: the run is a failure, its report says how many are unknown
+  // (counted apart from failed_count, which stays the refusals and errors)
+  const status = failed === 0 && sent === total ? 'success' : 'failure';
+  let serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
+  if (unknown > 0) {
+    const unknownNote = `${unknown} unknown (sent, but the server gave no verdict; not resent): ${summary?.first_unknown ?? ''}`.trim();
+    serverResponse = serverResponse?.trim() ? `${unknownNote} | first failure: ${serverResponse.trim()}` : unknownNote;
+  }
+  const [row] = await sequelize.query<{ id: number }>(
+    `UPDATE attempts SET status = $3, recipients_count = $4, sent_count = $5, failed_count = $6, server_response = $7,
+            finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
+     WHERE id = $1 AND locked_by = $2 AND status = 'running' RETURNING id`,
+    { bind: [attemptId, me, status, total, sent, failed, serverResponse?.trim() || null], type: QueryTypes.SELECT },
+  );
+  if (!row) {
+    // cancelled while its last results were written: the counts are redone with them
+    const [state] = await sequelize.query<{ status: string }>('SELECT status FROM attempts WHERE id = $1', { bind: [attemptId], type: QueryTypes.SELECT });
+    if (state?.status === 'cancelled') return { kind: 'cancelled', attemptId, ...(await settleCancelled(sequelize, attemptId)) };
+    return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
+  }
+  dataChanged('attempt');
+  return { kind: 'done', attemptId, status, total, sent, failed, unknown, serverResponse: serverResponse?.trim() || null };
+}
