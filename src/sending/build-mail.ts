@@ -1,14 +1,21 @@
-// The mail of one delivery: the run's content, loaded once per run, put together with one recipient.
+// The mail of one delivery: the run's content, loaded (and its templates compiled) once per run, personalised for
+// one recipient (src/messages: subject, HTML and text part, multipart/alternative).
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { MailSendError } from '../mail/mail-errors.js';
 import type { OutgoingMail } from '../mail/transport.js';
+import { personalise, runContent, type RunContent as MessageContent } from '../messages/mail-content.js';
 
 /** What every mail of a run shares, read once when the run starts. */
 export interface RunContent {
   attemptId: number;
   subject: string;
   body: string;
+  /** The message's templates, compiled once for the run. */
+  message: MessageContent;
   /** Domain part of the Message-IDs. */
   messageIdDomain: string;
+  /** The recipient's unsubscribe link (the audience side fills it in); absent: {{ unsubscribe_url }} renders empty. */
+  unsubscribeUrl?: (clientId: number) => string;
 }
 
 /** One delivery as the send loop has it (read with its batch). */
@@ -18,6 +25,9 @@ export interface Recipient {
   email: string;
   /** The client's full name at send time ('' when none, null when the client was deleted). */
   fullName: string | null;
+  /** The client's comment ({{ comment }}); null when the client was deleted. */
+  comment?: string | null;
+  clientId?: number | null;
 }
 
 /** Loads the run's content; undefined when the mailing (or its message) no longer exists. */
@@ -25,23 +35,36 @@ export async function loadRunContent(
   sequelize: Sequelize,
   run: { attemptId: number; mailingId: number; messageIdDomain: string },
 ): Promise<RunContent | undefined> {
-  const [row] = await sequelize.query<{ subject: string; body: string }>(
-    'SELECT m.subject, m.body FROM mailings g JOIN messages m ON m.id = g.message_id WHERE g.id = $1',
+  const [row] = await sequelize.query<{ subject: string; body: string; html: string | null }>(
+    'SELECT m.subject, m.body, m.html FROM mailings g JOIN messages m ON m.id = g.message_id WHERE g.id = $1',
     { bind: [run.mailingId], type: QueryTypes.SELECT },
   );
   if (!row) return undefined;
-  return { attemptId: run.attemptId, subject: row.subject, body: row.body, messageIdDomain: run.messageIdDomain };
+  return {
+    attemptId: run.attemptId,
+    subject: row.subject,
+    body: row.body,
+    message: runContent(row),
+    messageIdDomain: run.messageIdDomain,
+  };
 }
 
 /**
  * The mail of one delivery. Its Message-ID is derived from the delivery and attempt ids, so a mail sent again
  * after a crash (at-least-once window, see run-mailing.ts) carries the same one and the receiver can recognise it.
+ * A template that fails for this recipient (its render limit) is a permanent failure of this delivery only.
  */
 export function buildMail(content: RunContent, recipient: Recipient): OutgoingMail {
+  let parts: { subject: string; text: string; html?: string };
+  try {
+    const unsubscribe = content.unsubscribeUrl && recipient.clientId ? content.unsubscribeUrl(recipient.clientId) : '';
+    parts = personalise(content.message, { name: recipient.fullName, email: recipient.email, comment: recipient.comment ?? null }, unsubscribe);
+  } catch (error) {
+    throw new MailSendError(`Not sent: the message could not be personalised for this recipient (${(error as Error).message})`, { temporary: false, code: 'ETEMPLATE', cause: error });
+  }
   return {
     to: recipient.email,
-    subject: content.subject,
-    text: content.body,
+    ...parts,
     headers: { 'Message-ID': `<delivery-${recipient.id}.attempt-${content.attemptId}@${content.messageIdDomain}>` },
   };
 }

@@ -45,12 +45,13 @@ export class DeliveryBatches {
 
   private refill(): Promise<void> {
     this.fetching ??= this.sequelize
-      .query<{ id: string; email: string; tries: number; full_name: string | null }>(
+      .query<{ id: string; email: string; tries: number; full_name: string | null; comment: string | null; client_id: number | null }>(
         `UPDATE deliveries d SET status = 'sending', updated_at = now()
          WHERE d.id IN (SELECT id FROM deliveries WHERE attempt_id = $1 AND status IN ('pending', 'sending') AND id > $2
                         ORDER BY id LIMIT $3)
            AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
-         RETURNING d.id::text AS id, d.email, d.tries, (SELECT c.full_name FROM clients c WHERE c.id = d.client_id) AS full_name`,
+         RETURNING d.id::text AS id, d.email, d.tries, (SELECT c.full_name FROM clients c WHERE c.id = d.client_id) AS full_name,
+                   (SELECT c.comment FROM clients c WHERE c.id = d.client_id) AS comment, d.client_id`,
         { bind: [this.attemptId, this.lastId, this.batchSize], type: QueryTypes.SELECT },
       )
       .then((rows) => {
@@ -58,7 +59,7 @@ export class DeliveryBatches {
         if (rows.length > 0) this.lastId = rows[rows.length - 1]!.id;
         if (rows.length < this.batchSize) this.exhausted = true;
         if (!this.halted()) {
-          for (const row of rows) this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name });
+          for (const row of rows) this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name, comment: row.comment, clientId: row.client_id });
         }
       })
       .finally(() => {
