@@ -247,6 +247,7 @@ export const en = {
     templateSyntax: 'Line {{line}}: the template cannot be read: {{reason}}',
     templateUnknownVariable: 'Line {{line}}: unknown variable "{{name}}". You can use: {{known}}',
     templateForbiddenTag: 'Line {{line}}: the tag "{{name}}" is not allowed in a message',
+    templateTooCostly: 'The template takes too long or too much memory to fill in for one recipient (a loop too large?): {{reason}}',
     messageEmbeddedImage: 'The message holds {{count}} pasted image(s). Put the image on a web site and insert it by its http(s) address instead',
     testSent: 'A test was sent to {{to}}.',
     testSendLimit: 'You have sent {{count}} tests in the last {{minutes}} minutes. You can send the next one in {{wait}} minute(s).',

@@ -25,6 +25,8 @@ export function problemText(fallback: Language, problem: MessageProblem): string
       return phrase(fallback, 'templateUnknownVariable', { line: problem.line, name: problem.name, known: TEMPLATE_VARIABLES.join(', ') });
     case 'forbiddenTag':
       return phrase(fallback, 'templateForbiddenTag', { line: problem.line, name: problem.name });
+    case 'tooCostly':
+      return phrase(fallback, 'templateTooCostly', { reason: problem.reason });
     case 'embeddedImage':
       return phrase(fallback, 'messageEmbeddedImage', { count: problem.count });
   }

@@ -25,8 +25,8 @@ export function messagesResource(ctx: ServiceContext): ResourceWithOptions {
         // the back office's rich-text editor (AdminJS richtext): people write mails as they write documents;
         // what it produces is sanitised on save, and {{ name }} is typed as text
         html: { type: 'richtext', position: 2 },
-        textCustom: { type: 'boolean', position: 3 },
-        body: { type: 'textarea', position: 4 },
+        textCustom: { type: 'boolean', position: 3, isRequired: false },
+        body: { type: 'textarea', position: 4, isRequired: false },
       },
       actions: messageActions(ctx, service) as ResourceOptions['actions'],
     },

@@ -47,6 +47,9 @@ export function htmlToText(html: string): string {
   }).trim();
 }
 
+/** Data a saved template is tried with (the longest plausible values, so the trial is not cheaper than a real mail). */
+const TRIAL_DATA: TemplateData = { name: 'Alexandra Konstantinopolskaya', email: 'alexandra.konstantinopolskaya@example.com', comment: 'x'.repeat(200), unsubscribe_url: 'https://mailing.example.com/u/0123456789abcdef' };
+
 function problemOf(check: () => unknown): TemplateProblem | undefined {
   try {
     check();
@@ -60,21 +63,21 @@ function problemOf(check: () => unknown): TemplateProblem | undefined {
 /** Cleans and checks a draft; throws MessageProblemsError naming every field that is wrong. */
 export function prepareMessage(draft: MessageDraft): PreparedMessage {
   const problems: Partial<Record<MessageField, MessageProblem>> = {};
-  const subjectProblem = problemOf(() => compileTemplate(draft.subject, { html: false }));
+  const subjectProblem = problemOf(() => compileTemplate(draft.subject, { html: false }).trial(TRIAL_DATA));
   if (subjectProblem) problems.subject = subjectProblem;
   const clean = sanitiseMessageHtml(draft.html);
   let html = '';
   if (!clean.ok) problems.html = clean.problem;
   else {
     html = clean.html;
-    const htmlProblem = problemOf(() => compileTemplate(html, { html: true }));
+    const htmlProblem = problemOf(() => compileTemplate(html, { html: true }).trial(TRIAL_DATA));
     if (htmlProblem) problems.html = htmlProblem;
   }
   const override = draft.textOverride?.trim() ? draft.textOverride.replace(/\r\n/g, '\n') : undefined;
   const text = override ?? (problems.html ? '' : htmlToText(html));
   // a generated text part comes from a checked HTML body; a hand-written one is checked on its own
   if (override !== undefined) {
-    const textProblem = problemOf(() => compileTemplate(override, { html: false }));
+    const textProblem = problemOf(() => compileTemplate(override, { html: false }).trial(TRIAL_DATA));
     if (textProblem) problems.text = textProblem;
   }
   if (Object.keys(problems).length > 0) throw new MessageProblemsError(problems);

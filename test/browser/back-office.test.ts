@@ -96,6 +96,7 @@ describe('the back office in a browser', function () {
     const message = await eventually(() => Message.findOne({ where: { ownerId: user.id, subject: 'November news' } }), 'the message');
 
     await page.goto(`${app.url}/admin/resources/mailings/actions/new`);
+    await page.fill('[name="name"]', 'November mailing');
     const combos = page.locator('input[role="combobox"]');
     await pick(page, combos.nth(0), 'November news');
     await pick(page, page.locator('#picker-clientIds'), 'alice@example.test');
