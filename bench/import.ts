@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     const [{ id: tagId }] = await db.sequelize.query<{ id: number }>("INSERT INTO tags (owner_id, name) VALUES ($1, 'everyone') RETURNING id", { bind: [owner.id], type: QueryTypes.SELECT });
     await db.sequelize.query('INSERT INTO client_tags (tag_id, client_id) SELECT $1, id FROM clients WHERE owner_id = $2', { bind: [tagId, owner.id] });
     await db.sequelize.query('ANALYZE client_tags');
-    const later = { messageId: message.id, clientIds: [], startAt: new Date(Date.now() + 86_400_000), endAt: new Date(Date.now() + 30 * 86_400_000), periodicity: 'daily' as const };
+    const later = { name: 'Bench mailing', messageId: message.id, clientIds: [], startAt: new Date(Date.now() + 86_400_000), endAt: new Date(Date.now() + 30 * 86_400_000), periodicity: 'daily' as const };
     let started = process.hrtime.bigint();
     const tagged = await app.ctx.mailings.create(actor, { ...later, tagIds: [tagId] });
     const createTagMs = Number(process.hrtime.bigint() - started) / 1e6;

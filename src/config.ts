@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
 import { isLanguage, LANGUAGES, type Language } from './languages.js';
+import { dkimKeyProblem, type DkimSettings } from './mail/dkim.js';
 
 export interface Config {
   readonly nodeEnv: string;
@@ -56,6 +57,8 @@ export interface Config {
   readonly importMaxBytes: number;
   /** SEND_RATE: mails per period for the whole service (every process that sends); undefined = unlimited. */
   readonly sendRate: SendRate | undefined;
+  /** DKIM signing of every mail (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY); undefined: mails go unsigned. */
+  readonly dkim: Readonly<DkimSettings> | undefined;
 }
 
 /** A send rate: `count` mails per `periodMs` ("14/s", "500/h", "10000/d"). */
@@ -215,6 +218,38 @@ function mailFrom(env: Env, name: string): string {
   return value;
 }
 
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY: all three or none; the key as PEM text or a file's path. */
+function dkim(env: Env): DkimSettings | undefined {
+  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
+  const values = names.map((name) => optional(env, name));
+  if (values.every((value) => value === undefined)) return undefined;
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing[0]!, `is not set: DKIM signing needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together (or none of them)`);
+  }
+  const [domainName, keySelector, rawKey] = values as [string, string, string];
+  if (!HOSTNAME.test(domainName) || !domainName.includes('.')) throw new ConfigError('DKIM_DOMAIN', `must be a domain name such as example.com, got "${domainName}"`);
+  if (!keySelector.split('.').every((label) => DNS_LABEL.test(label))) {
+    throw new ConfigError('DKIM_SELECTOR', `must be a DNS label such as "mail2026" (letters, digits, hyphens), got "${keySelector}"`);
+  }
+  let privateKey: string;
+  if (rawKey.includes('-----BEGIN')) {
+    // one line in a .env file: "\n" stands for the line breaks
+    privateKey = rawKey.replace(/\\n/g, '\n');
+  } else {
+    try {
+      privateKey = fs.readFileSync(path.resolve(rawKey), 'utf8');
+    } catch (error) {
+      throw new ConfigError('DKIM_PRIVATE_KEY', `must be a PEM private key or the path of a file holding one; "${rawKey}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  const problem = dkimKeyProblem(privateKey);
+  if (problem) throw new ConfigError('DKIM_PRIVATE_KEY', problem);
+  return Object.freeze({ domainName: domainName.toLowerCase(), keySelector, privateKey });
+}
+
 /** Parses and validates the given environment; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
@@ -268,6 +303,7 @@ export function loadConfig(env: Env): Config {
     deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 180, 31, 36_500),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
     sendRate: sendRate(env, 'SEND_RATE'),
+    dkim: dkim(env),
   });
 }
 

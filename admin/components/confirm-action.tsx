@@ -12,7 +12,8 @@ const ConfirmAction: React.FC<ActionProps> = ({ action, resource, record }) => {
   const label = translateAction(action.label, resource.id);
   // the catalogue's "<action>Confirm" of the resource; the action's own English only if the catalogue lacks it
   const fallback = (action.custom as { question?: string } | undefined)?.question ?? `${label}?`;
-  const question = translateMessage(`${action.name}Confirm`, resource.id, { defaultValue: fallback });
+  // the record's figures fill the question ("… all its {{recipientsCount}} recipients …")
+  const question = translateMessage(`${action.name}Confirm`, resource.id, { defaultValue: fallback, ...(record?.params ?? {}) });
   if (!record) return null;
 
   const run = async (): Promise<void> => {

@@ -16,6 +16,8 @@ export const Components = {
   ExportClients: componentLoader.add('ExportClients', source('export-clients.tsx')),
   TagPicker: componentLoader.add('TagPicker', source('tag-picker.tsx')),
   LiveProgress: componentLoader.add('LiveProgress', source('live-progress.tsx')),
+  MessagePreview: componentLoader.add('MessagePreview', source('message-preview.tsx')),
+  EditNote: componentLoader.add('EditNote', source('edit-note.tsx')),
 };
 
 // every date-time of every screen in the person's zone, named (AdminJS's own components replaced)

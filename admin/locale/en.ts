@@ -13,6 +13,8 @@ export const en = {
     disable: 'Disable',
     enable: 'Enable',
     sendNow: 'Send now',
+    preview: 'Preview and test',
+    sendTest: 'Send a test to me',
     block: 'Block',
     unblock: 'Unblock',
     clearBounce: 'Clear bounce',
@@ -128,7 +130,7 @@ export const en = {
     // values shown as badges, per property
     isSuperuser: { true: 'Yes', false: 'No' },
     audienceAll: { true: 'Yes', false: 'No' },
-    periodicity: { daily: 'daily', weekly: 'weekly', monthly: 'monthly' },
+    periodicity: { once: 'once', daily: 'daily', weekly: 'weekly', monthly: 'monthly' },
     trigger: { schedule: 'on schedule', cli: 'command line', manual: 'sent by hand' },
     permissions: {
       mailing: { view_all: 'See every mailing', disable: 'Disable and enable mailings' },
@@ -210,18 +212,28 @@ export const en = {
     language: 'Language',
     timeZone: 'Time zone',
     liveProgress: 'Running now',
+    html: 'Message (HTML)',
+    textCustom: 'Write the plain-text part myself',
+    state: 'Status',
+    nextRuns: 'Next runs',
+    editNote: 'Note',
   },
   resources: {
     mailings: {
       labels: {
         status: { created: 'waiting', running: 'sending', completed: 'completed' },
+        state: { scheduled: 'scheduled', sending: 'sending', running: 'running', 'paused-by-manager': 'paused by a manager', completed: 'completed' },
+      },
+      properties: {
+        name: 'Name',
       },
       messages: {
         disableConfirm: 'Disable this mailing? It sends nothing until it is enabled again.',
         disableDone: 'The mailing is disabled.',
         enableConfirm: 'Enable this mailing again?',
         enableDone: 'The mailing is enabled.',
-        sendNowConfirm: 'Send this mailing to all its clients now?',
+        sendNowConfirm: 'Send this mailing now to all its {{recipientsCount}} recipients? Each of them gets it again, also those who got it already.',
+        editChangesFutureRunsOnly: 'Saving changes the future runs only: nothing is sent again by itself. To send now, use "Send now".',
         sendNowDone: 'Sending started: the attempt shows under Reports.',
         pickerAllClients: 'All my clients',
         pickerAllMatching: 'Add all matching "{{query}}"',
@@ -275,6 +287,18 @@ export const en = {
         cancelRunDone: 'The run is cancelled.',
       },
     },
+    messages: {
+      properties: {
+        body: 'Plain-text part (made from the HTML unless you write it yourself)',
+      },
+      messages: {
+        previewFor: 'Preview for',
+        previewSample: 'Sample data (Alex Sample)',
+        previewHtml: 'HTML part',
+        previewText: 'Plain-text part',
+        sendTestToMe: 'Send a test to me',
+      },
+    },
     attempts: {
       labels: {
         status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped', paused: 'paused' },
@@ -306,6 +330,15 @@ export const en = {
     deliveryDetailsRemoved: "Delivery details are kept for {{days}} days; this run's were removed on {{date}}. The counts and the server response above remain.",
     deliveryDetailsKeptUntil: "Delivery details are kept for {{days}} days; this run's are kept until {{date}}.",
     deliveryDetailsKeptAfterEnd: 'Delivery details are kept for {{days}} days after the run ends.',
+    nextRunsNone: 'No runs ahead',
+    // a message's template problems, on the form's fields (see message.behaviour.ts)
+    templateSyntax: 'Line {{line}}: the template cannot be read: {{reason}}',
+    templateUnknownVariable: 'Line {{line}}: unknown variable "{{name}}". You can use: {{known}}',
+    templateForbiddenTag: 'Line {{line}}: the tag "{{name}}" is not allowed in a message',
+    templateTooCostly: 'The template takes too long or too much memory to fill in for one recipient (a loop too large?): {{reason}}',
+    messageEmbeddedImage: 'The message holds {{count}} pasted image(s). Put the image on a web site and insert it by its http(s) address instead',
+    testSent: 'A test was sent to {{to}}.',
+    testSendLimit: 'You have sent {{count}} tests in the last {{minutes}} minutes. You can send the next one in {{wait}} minute(s).',
     successfullyBulkDeleted: 'Successfully removed {{count}} record',
     successfullyBulkDeleted_plural: 'Successfully removed {{count}} records',
     successfullyDeleted: 'Successfully deleted given record',

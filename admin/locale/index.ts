@@ -108,3 +108,8 @@ export function attemptLabels(fallback: Language, status: string, trigger: strin
   const triggers: Record<string, string> = catalogue.labels.trigger;
   return { status: statuses[status] ?? status, trigger: triggers[trigger] ?? trigger };
 }
+
+/** The language of the request being answered (APP_LOCALE outside a request): for dates the server writes. */
+export function pageLanguage(fallback: Language): Language {
+  return requestLanguage.getStore() ?? fallback;
+}

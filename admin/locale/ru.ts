@@ -15,6 +15,8 @@ export const ru: Catalogue = {
     disable: 'Отключить',
     enable: 'Включить',
     sendNow: 'Отправить сейчас',
+    preview: 'Просмотр и тест',
+    sendTest: 'Отправить тест себе',
     block: 'Заблокировать',
     unblock: 'Разблокировать',
     clearBounce: 'Снять отметку о возврате',
@@ -126,7 +128,7 @@ export const ru: Catalogue = {
     blog_posts: 'Записи блога',
     isSuperuser: { true: 'Да', false: 'Нет' },
     audienceAll: { true: 'Да', false: 'Нет' },
-    periodicity: { daily: 'ежедневно', weekly: 'еженедельно', monthly: 'ежемесячно' },
+    periodicity: { once: 'однократно', daily: 'ежедневно', weekly: 'еженедельно', monthly: 'ежемесячно' },
     trigger: { schedule: 'по расписанию', cli: 'из командной строки', manual: 'вручную' },
     permissions: {
       mailing: { view_all: 'Видеть все рассылки', disable: 'Отключать и включать рассылки' },
@@ -208,18 +210,28 @@ export const ru: Catalogue = {
     language: 'Язык',
     timeZone: 'Часовой пояс',
     liveProgress: 'Идёт сейчас',
+    html: 'Письмо (HTML)',
+    textCustom: 'Текстовую часть пишу сам',
+    state: 'Статус',
+    nextRuns: 'Ближайшие запуски',
+    editNote: 'Примечание',
   },
   resources: {
     mailings: {
       labels: {
         status: { created: 'ожидает', running: 'отправляется', completed: 'завершена' },
+        state: { scheduled: 'запланирована', sending: 'отправляется', running: 'идёт', 'paused-by-manager': 'приостановлена менеджером', completed: 'завершена' },
+      },
+      properties: {
+        name: 'Название',
       },
       messages: {
         disableConfirm: 'Отключить рассылку? Она ничего не отправит, пока её снова не включат.',
         disableDone: 'Рассылка отключена.',
         enableConfirm: 'Снова включить рассылку?',
         enableDone: 'Рассылка включена.',
-        sendNowConfirm: 'Отправить рассылку всем её клиентам прямо сейчас?',
+        sendNowConfirm: 'Отправить рассылку прямо сейчас всем её получателям ({{recipientsCount}})? Каждый получит её ещё раз, даже если уже получил.',
+        editChangesFutureRunsOnly: 'Сохранение меняет только будущие запуски: само по себе ничего повторно не отправляется. Чтобы отправить сейчас, нажмите «Отправить сейчас».',
         sendNowDone: 'Отправка началась: запуск виден в разделе «Отчёты».',
         pickerAllClients: 'Все мои клиенты',
         pickerAllMatching: 'Добавить всех найденных по «{{query}}»',
@@ -273,6 +285,18 @@ export const ru: Catalogue = {
         cancelRunDone: 'Запуск отменён.',
       },
     },
+    messages: {
+      properties: {
+        body: 'Текстовая часть (создаётся из HTML, если не написать её самому)',
+      },
+      messages: {
+        previewFor: 'Просмотр для',
+        previewSample: 'Пример данных (Alex Sample)',
+        previewHtml: 'HTML-часть',
+        previewText: 'Текстовая часть',
+        sendTestToMe: 'Отправить тест себе',
+      },
+    },
     attempts: {
       labels: {
         status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен', paused: 'приостановлен' },
@@ -302,6 +326,14 @@ export const ru: Catalogue = {
     deliveryDetailsRemoved: 'Подробности доставки хранятся {{days}} дн.; у этого запуска они удалены {{date}}. Счётчики и ответ сервера выше сохранены.',
     deliveryDetailsKeptUntil: 'Подробности доставки хранятся {{days}} дн.; у этого запуска — до {{date}}.',
     deliveryDetailsKeptAfterEnd: 'Подробности доставки хранятся {{days}} дн. после окончания запуска.',
+    nextRunsNone: 'Запусков впереди нет',
+    templateSyntax: 'Строка {{line}}: шаблон не удаётся прочитать: {{reason}}',
+    templateUnknownVariable: 'Строка {{line}}: неизвестная переменная «{{name}}». Можно использовать: {{known}}',
+    templateForbiddenTag: 'Строка {{line}}: тег «{{name}}» в письме запрещён',
+    templateTooCostly: 'Шаблон слишком долго или слишком затратно заполняется для одного получателя (слишком большой цикл?): {{reason}}',
+    messageEmbeddedImage: 'В письме вставленных изображений: {{count}}. Разместите изображение на веб-сайте и вставьте его по адресу http(s)',
+    testSent: 'Тестовое письмо отправлено на {{to}}.',
+    testSendLimit: 'За последние {{minutes}} минут вы отправили {{count}} тестовых писем. Следующее можно отправить через {{wait}} мин.',
     successfullyBulkDeleted: 'Удалено записей: {{count}}',
     successfullyBulkDeleted_plural: 'Удалено записей: {{count}}',
     successfullyDeleted: 'Запись удалена',

@@ -42,6 +42,7 @@ function jsonArray(text: string): unknown[] {
  */
 export function mailingInput(params: Params): Partial<MailingInput> {
   const result: Record<string, unknown> = {};
+  if (typeof params.name === 'string') result.name = params.name;
   if (params.messageId !== undefined && params.messageId !== null && params.messageId !== '') result.messageId = Number(params.messageId);
   if (params.clientIds !== undefined) result.clientIds = clientIdsOf(params.clientIds);
   if (params.tagIds !== undefined) result.tagIds = clientIdsOf(params.tagIds);
@@ -50,6 +51,8 @@ export function mailingInput(params: Params): Partial<MailingInput> {
     const value = params[field];
     if (typeof value === 'string' && value !== '') result[field] = new Date(value);
     else if (value instanceof Date) result[field] = value;
+    // an emptied end: none (only a `once` mailing may have none; the engine says so for the others)
+    else if (field === 'endAt' && (value === '' || value === null)) result[field] = null;
   }
   if (typeof params.periodicity === 'string') result.periodicity = params.periodicity;
   return result as Partial<MailingInput>;

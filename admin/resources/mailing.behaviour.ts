@@ -1,12 +1,15 @@
 // How mailings are read and written in the back office: writes go through the sending engine (validation,
 // schedule, send at once if due); reads add the recipients (a count; on a record their ids as one value and the
-// first few named), the message and the latest attempts, read by src/reports/mailing-details.ts and worded here.
+// first few named), the message and the latest attempts, read by src/reports/mailing-details.ts and worded here;
+// the one status word and the next five run times.
 import type { ServiceContext } from '../../src/context.js';
 import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
 import { mailingRecipients, recipientLabel, type RecipientsPreview } from '../../src/mailings/recipients.js';
 import { mailingDetails, type AttemptLine } from '../../src/reports/mailing-details.js';
-import { attemptLabels, phrase } from '../locale/index.js';
+import { attemptLabels, pageLanguage, phrase } from '../locale/index.js';
+import { formatRunTime, nextRuns, statusWords } from '../../src/mailings/status-word.js';
+import type { Periodicity } from '../../src/models/mailing.js';
 import type { Language } from '../../src/languages.js';
 import { mailingInput } from './mailing-service.js';
 
@@ -29,7 +32,9 @@ function describeAttempt(fallback: Language, a: AttemptLine): string {
 }
 
 /** The fields a mailing form shows and the only ones a write accepts. */
-export const MAILING_FIELDS = ['messageId', 'audienceAll', 'tagIds', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+export const MAILING_FIELDS = ['name', 'messageId', 'audienceAll', 'tagIds', 'clientIds', 'startAt', 'endAt', 'periodicity'];
+
+const RUNS_SHOWN = 5;
 
 export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
   const recipients = mailingRecipients(ctx.db.sequelize);
@@ -40,6 +45,8 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
     update: async (actor, id, params) => (await ctx.mailings.update(actor, id, mailingInput(params))).toJSON(),
     delete: (actor, id) => ctx.mailings.remove(actor, id),
     async extend(rows, detail) {
+      const words = await statusWords(ctx.db.sequelize, rows.map((row) => Number(row.id)));
+      for (const row of rows) row.state = words.get(Number(row.id)) ?? 'scheduled';
       // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
       if (!detail) {
         // who a run starting now would reach: chosen clients, tagged clients and "all", each client once
@@ -49,6 +56,8 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
       }
       // the detail (show page) is only built for mailings the scope already allowed: one query for all of them
       const details = await mailingDetails(ctx.db.sequelize, rows.map((row) => Number(row.id)));
+      const zone = ctx.config.appTimezone;
+      const locale = pageLanguage(ctx.config.appLocale) === 'ru' ? 'ru-RU' : 'en-GB';
       for (const row of rows) {
         const detail = details.get(Number(row.id));
         if (!detail) continue;
@@ -64,6 +73,15 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         row.messageSubject = detail.messageSubject;
         row.recipients = describeRecipients(ctx.config.appLocale, detail.recipients);
         row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a)).join('\n');
+        const stopped = row.state === 'paused-by-manager' || row.state === 'completed';
+        const runs = stopped
+          ? []
+          : nextRuns(
+              { startAt: row.startAt as Date, endAt: (row.endAt as Date | null) ?? null, periodicity: row.periodicity as Periodicity, nextRunAt: (row.nextRunAt as Date | null) ?? null },
+              zone,
+              RUNS_SHOWN,
+            );
+        row.nextRuns = runs.length > 0 ? runs.map((at) => formatRunTime(at, zone, locale)).join('\n') : phrase(ctx.config.appLocale, 'nextRunsNone');
       }
     },
   };

@@ -3,6 +3,7 @@
 import type { ResourceOptions, ResourceWithOptions } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { MAILING_STATUSES, PERIODICITIES } from '../../src/models/mailing.js';
+import { STATUS_WORDS } from '../../src/mailings/status-word.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { ownerProperty } from '../features/owner.js';
@@ -18,16 +19,24 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
     options: {
       id: 'mailings',
       navigation: { name: 'Mailings', icon: 'Mail' },
-      listProperties: ['id', 'messageId', 'recipientsCount', 'status', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
-      filterProperties: ['messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
-      editProperties: MAILING_FIELDS,
+      // a mailing is named everywhere by its name (pickers, references, reports), never by a bare id
+      titleProperty: 'name',
+      listProperties: ['name', 'messageId', 'recipientsCount', 'state', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
+      filterProperties: ['name', 'messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
+      editProperties: ['editNote', ...MAILING_FIELDS],
       showProperties: [
-        'id', 'ownerId', 'messageId', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'status', 'periodicity', 'startAt', 'endAt',
-        'nextRunAt', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts', 'liveProgress',
+        'name', 'id', 'ownerId', 'messageId', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'state', 'periodicity', 'startAt', 'endAt',
+        'nextRuns', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts', 'liveProgress',
       ],
       properties: {
         ...ownerProperty,
         ownerId: { ...ownerProperty.ownerId, isVisible: { list: false, filter: true, show: true, edit: false } },
+        // the edit screen says what saving does (and does not do): spec rule 1
+        editNote: { type: 'string', position: 0, components: { edit: Components.EditNote }, custom: { message: 'editChangesFutureRunsOnly' }, isVisible: { list: false, filter: false, show: false, edit: true } },
+        name: { isRequired: true, position: 0.5, isTitle: true },
+        // the one word that is always true (scheduled / sending / running / paused by a manager / completed)
+        state: { type: 'string', isSortable: false, isVisible: { list: true, filter: false, show: true, edit: false }, availableValues: STATUS_WORDS.map((s) => ({ value: s, label: s })) },
+        nextRuns: { ...readOnly, type: 'textarea' },
         messageId: { type: 'reference', reference: 'messages', isRequired: true, position: 1 },
         // NOT a reference: AdminJS would populate it record by record (quadratic in the number of ids); our picker
         // reads and writes it as one value, "12,15,20"
@@ -52,9 +61,10 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         },
         recipientsCount: { type: 'number', isSortable: false, isVisible: { list: true, filter: false, show: false, edit: false } },
         startAt: { type: 'datetime', isRequired: true, position: 5 },
-        endAt: { type: 'datetime', isRequired: true, position: 6 },
+        // not required: a `once` mailing has none (the engine asks for it for the others)
+        endAt: { type: 'datetime', position: 6 },
         periodicity: { isRequired: true, position: 7, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
-        status: { isVisible: { list: true, filter: true, show: true, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
+        status: { isVisible: { list: false, filter: true, show: false, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
         disabledById: { ...readOnly, reference: 'users' },
         messageSubject: { ...readOnly, type: 'string' },
         recipients: { ...readOnly, type: 'textarea' },

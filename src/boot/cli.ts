@@ -21,6 +21,7 @@ Commands:
   send --mailing ID    send one mailing now
   worker               run the scheduler alone (no web server); stop with Ctrl-C or SIGTERM
   prune                delete the delivery details older than DELIVERY_RETENTION_DAYS now (the daily job's work)
+  dkim-record          print the DNS TXT record that publishes the DKIM key (DKIM_* settings)
 
 Run "node dist/cli.js <command> --help" for a command's options.`;
 
@@ -70,8 +71,29 @@ const prune: Command<Record<string, never>> = {
   run: async (_options, log) => (await import('./cli-prune.js')).prune(log),
 };
 
+const dkimRecord: Command<Record<string, never>> = {
+  usage: `Usage: node dist/cli.js dkim-record
+
+Prints the DNS TXT record to publish so that receivers can check the DKIM signature of the mails: its name
+(<DKIM_SELECTOR>._domainkey.<DKIM_DOMAIN>) and value, made from the public half of DKIM_PRIVATE_KEY.
+Exit code: 0 when printed, 1 when DKIM is not configured or a setting is wrong.`,
+  parse(rest) {
+    if (rest.length > 0) throw new UsageError(`dkim-record takes no options, got "${rest.join(' ')}".`);
+    return {};
+  },
+  async run() {
+    const config = getConfig();
+    if (!config.dkim) {
+      process.stderr.write('DKIM is not configured: set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (see .env.example).\n');
+      return 1;
+    }
+    process.stdout.write((await import('../mail/dkim.js')).dkimRecordText(config.dkim));
+    return 0;
+  },
+};
+
 /** The commands by name: a new command is one more entry (its usage, its options, the module that runs it). */
-const COMMANDS = { send, worker, prune } as const;
+const COMMANDS = { send, worker, prune, 'dkim-record': dkimRecord } as const;
 type CommandName = keyof typeof COMMANDS;
 
 // the CLI's bad command lines: an operational error of its own (exit code 2), exported here for parseArgs' callers

@@ -26,7 +26,7 @@ export interface StartMailOptions {
 }
 
 export async function startMail(
-  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailCatcherPort' | 'dataDir' | 'isProduction'> & Partial<Pick<Config, 'smtpTimeouts'>>,
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailCatcherPort' | 'dataDir' | 'isProduction'> & Partial<Pick<Config, 'smtpTimeouts' | 'dkim'>>,
   log: Logger,
   options: StartMailOptions = {},
 ): Promise<MailService> {
@@ -53,7 +53,8 @@ export async function startMail(
   }
   // SMTP_TIMEOUTS, then what the caller sets (tests), over the transport's RFC 5321 defaults
   const timeouts = { ...config.smtpTimeouts, ...options.timeouts };
-  const transport = createSmtpTransport({ url: url!, from: config.mailFrom, pool: options.pool, timeouts, logger: log.warn });
+  if (config.dkim) log.info(`mails are DKIM-signed for ${config.dkim.domainName} (selector ${config.dkim.keySelector})`);
+  const transport = createSmtpTransport({ url: url!, from: config.mailFrom, pool: options.pool, timeouts, logger: log.warn, dkim: config.dkim });
   return {
     transport,
     catcher,

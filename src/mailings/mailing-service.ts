@@ -13,6 +13,8 @@ import { mailingRecipients } from './recipients.js';
 import { clientTags } from '../audience/tags.js';
 
 export interface MailingInput {
+  /** What people call the mailing (lists, reports, the dashboard). */
+  name: string;
   messageId: number;
   clientIds: number[];
   /** Every client carrying one of these tags when a run starts (optional). */
@@ -20,13 +22,21 @@ export interface MailingInput {
   /** Every client of the owner when a run starts (optional). */
   audienceAll?: boolean;
   startAt: Date;
-  endAt: Date;
+  /** Null (or absent) only for `once`. */
+  endAt: Date | null;
   periodicity: Periodicity;
 }
+
+/** The longest mailing name. */
+export const MAILING_NAME_MAX = 200;
 
 export interface MailingService {
   /** Creates a mailing owned by the actor; sends at once when its window is open, else schedules the start. */
   create(actor: Actor, input: MailingInput): Promise<Mailing>;
+  /**
+   * Changes a mailing. Only its future runs change: saving never sends by itself (spec rule 1), except a mailing
+   * that has never sent and whose window is now open, which is then sent as on creation.
+   */
   update(actor: Actor, id: number, input: Partial<MailingInput>): Promise<Mailing>;
   /** Deletes the mailing; a run it is sending stops (cancelled), its reports stay readable. */
   remove(actor: Actor, id: number): Promise<void>;
@@ -93,21 +103,27 @@ function validate(input: Partial<Record<keyof MailingInput, unknown>>): MailingI
   else if (clientIds.includes(undefined)) fields.clientIds = 'A chosen client is not valid';
   if (rawTags.some(isTooBig)) fields.tagIds = 'A chosen tag was not found';
   else if (tagIds.includes(undefined)) fields.tagIds = 'A chosen tag is not valid';
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  if (name === '') fields.name = 'Give the mailing a name';
+  else if (name.length > MAILING_NAME_MAX) fields.name = `The name is longer than ${MAILING_NAME_MAX} characters`;
+  const once = input.periodicity === 'once';
   const startAt = toDate(input.startAt);
-  const endAt = toDate(input.endAt);
+  // a `once` mailing needs no end: an empty one is none
+  const noEnd = input.endAt === undefined || input.endAt === null || input.endAt === '';
+  const endAt = once && noEnd ? null : toDate(input.endAt);
   if (!isValidDate(startAt)) fields.startAt = 'Enter when the first send happens';
-  if (!isValidDate(endAt)) fields.endAt = 'Enter when the mailing ends';
+  if (endAt !== null && !isValidDate(endAt)) fields.endAt = 'Enter when the mailing ends';
   const startProblem = isValidDate(startAt) ? mailingDateProblem(startAt) : undefined;
   const endProblem = isValidDate(endAt) ? mailingDateProblem(endAt) : undefined;
   if (startProblem) fields.startAt = startProblem;
   if (endProblem) fields.endAt = endProblem;
-  if (!fields.startAt && !fields.endAt && endAt!.getTime() <= startAt!.getTime()) fields.endAt = 'The end must be after the start';
-  if (!(PERIODICITIES as readonly unknown[]).includes(input.periodicity)) fields.periodicity = 'Periodicity must be daily, weekly or monthly';
+  if (!fields.startAt && !fields.endAt && endAt !== null && endAt!.getTime() <= startAt!.getTime()) fields.endAt = 'The end must be after the start';
+  if (!(PERIODICITIES as readonly unknown[]).includes(input.periodicity)) fields.periodicity = 'Periodicity must be once, daily, weekly or monthly';
   const problems = [...new Set(Object.values(fields))];
   if (problems.length > 0) throw new ValidationError(problems.join('. '), fields);
   return {
-    messageId: messageId!, clientIds: clientIds as number[], tagIds: tagIds as number[], audienceAll,
-    startAt: startAt!, endAt: endAt!, periodicity: input.periodicity as Periodicity,
+    name, messageId: messageId!, clientIds: clientIds as number[], tagIds: tagIds as number[], audienceAll,
+    startAt: startAt!, endAt: endAt ?? null, periodicity: input.periodicity as Periodicity,
   };
 }
 
@@ -156,7 +172,7 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         await checkOwnership(actor.id, valid, transaction);
         const created = await Mailing.create(
           {
-            ownerId: actor.id, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created',
+            ownerId: actor.id, name: valid.name, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, status: 'created',
             audienceAll: valid.audienceAll ?? false,
           },
           { transaction },
@@ -170,10 +186,11 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
     },
 
     async update(actor, id, input) {
-      const { mailing, changed } = await sequelize.transaction(async (transaction) => {
+      const { mailing } = await sequelize.transaction(async (transaction) => {
         const current = await load(actor, id, transaction);
         assertCan(actor, 'edit', 'mailings', current);
         const before = {
+          name: current.name,
           messageId: current.messageId,
           clientIds: await recipients.ids(current.id, transaction),
           tagIds: (await recipients.tags(current.id, transaction)).map((tag) => tag.id),
@@ -186,24 +203,29 @@ export function createMailingService(deps: MailingServiceDeps): MailingService {
         await checkOwnership(current.ownerId, valid, transaction);
         const sameClients = valid.clientIds.slice().sort((a, b) => a - b).join(',') === before.clientIds.join(',');
         const sameTags = (valid.tagIds ?? []).slice().sort((a, b) => a - b).join(',') === before.tagIds.slice().sort((a, b) => a - b).join(',');
-        const sameAudience = sameClients && sameTags && valid.audienceAll === before.audienceAll;
         const scheduleChanged =
           valid.startAt.getTime() !== before.startAt.getTime() ||
-          valid.endAt.getTime() !== before.endAt.getTime() ||
+          (valid.endAt?.getTime() ?? null) !== (before.endAt ? new Date(before.endAt).getTime() : null) ||
           valid.periodicity !== before.periodicity;
         await current.update(
           {
-            messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity, nextRunAt: scheduleChanged ? null : current.nextRunAt,
+            name: valid.name, messageId: valid.messageId, startAt: valid.startAt, endAt: valid.endAt, periodicity: valid.periodicity,
+            nextRunAt: scheduleChanged ? null : current.nextRunAt,
             audienceAll: valid.audienceAll ?? false,
           },
           { transaction },
         );
         if (!sameClients) await recipients.replace(current.id, valid.clientIds, transaction);
         if (!sameTags) await recipients.replaceTags(current.id, valid.tagIds ?? [], transaction);
-        return { mailing: current, changed: scheduleChanged || !sameAudience || valid.messageId !== before.messageId };
+        // the reports name the mailing by its name: a renamed one is renamed there too
+        if (valid.name !== before.name) {
+          await sequelize.query('UPDATE attempts SET mailing_label = left($2, 300) WHERE mailing_id = $1', { bind: [current.id, valid.name], transaction });
+        }
+        return { mailing: current };
       });
-      // spec rule 1: a change of schedule, message or clients inside the window sends at once
-      await planner.replan(mailing.id, { runNow: changed });
+      // spec rule 1: an edit changes the future runs only and never re-sends by itself ("send now" does that, on
+      // purpose); the planner moves the next run (a mailing that never sent and is now due is made at its slot)
+      await planner.replan(mailing.id, { runNow: false });
       return (await Mailing.findByPk(mailing.id)) ?? mailing;
     },
 

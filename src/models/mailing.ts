@@ -1,7 +1,7 @@
-// A mailing: one message to many clients, from start to end, once per period.
+// A mailing: one message to many clients, from start to end, once per period (or a single time: `once`).
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const PERIODICITIES = ['daily', 'weekly', 'monthly'] as const;
+export const PERIODICITIES = ['once', 'daily', 'weekly', 'monthly'] as const;
 export type Periodicity = (typeof PERIODICITIES)[number];
 
 export const MAILING_STATUSES = ['created', 'running', 'completed'] as const;
@@ -32,8 +32,11 @@ export class Mailing extends Model<InferAttributes<Mailing>, InferCreationAttrib
   declare id: CreationOptional<number>;
   declare ownerId: number;
   declare messageId: number;
+  /** What people call it; shown wherever the mailing is referred to. Left out, the database names it after its message's subject. */
+  declare name: CreationOptional<string>;
   declare startAt: Date;
-  declare endAt: Date;
+  /** Null only for `once`, which needs no end. */
+  declare endAt: Date | null;
   declare periodicity: Periodicity;
   declare status: CreationOptional<MailingStatus>;
   declare disabledAt: CreationOptional<Date | null>;
@@ -52,12 +55,14 @@ export function initMailing(sequelize: Sequelize): typeof Mailing {
       id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
       ownerId: { type: DataTypes.INTEGER, allowNull: false },
       messageId: { type: DataTypes.INTEGER, allowNull: false },
+      // allowNull here only lets an insert leave it out: the database fills it (trigger) and refuses NULL
+      name: { type: DataTypes.STRING(200), allowNull: true, validate: { notEmpty: { msg: 'A mailing needs a name' } } },
       startAt: { type: DataTypes.DATE, allowNull: false, validate: { inRange } },
-      endAt: { type: DataTypes.DATE, allowNull: false, validate: { inRange } },
+      endAt: { type: DataTypes.DATE, allowNull: true, validate: { inRange } },
       periodicity: {
         type: DataTypes.STRING(10),
         allowNull: false,
-        validate: { isIn: { args: [PERIODICITIES as unknown as string[]], msg: 'Periodicity must be daily, weekly or monthly' } },
+        validate: { isIn: { args: [PERIODICITIES as unknown as string[]], msg: 'Periodicity must be once, daily, weekly or monthly' } },
       },
       status: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'created', validate: { isIn: [MAILING_STATUSES as unknown as string[]] } },
       disabledAt: { type: DataTypes.DATE, allowNull: true },
@@ -73,6 +78,10 @@ export function initMailing(sequelize: Sequelize): typeof Mailing {
       tableName: 'mailings',
       modelName: 'Mailing',
       validate: {
+        endUnlessOnce(this: Mailing) {
+          // only when both are known: a partial update (disable) carries neither
+          if (this.endAt === null && this.periodicity !== undefined && this.periodicity !== 'once') throw new Error('Enter when the mailing ends');
+        },
         endAfterStart(this: Mailing) {
           if (this.startAt && this.endAt && new Date(this.endAt).getTime() <= new Date(this.startAt).getTime()) {
             throw new Error('The end must be after the start');

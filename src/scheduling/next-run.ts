@@ -1,4 +1,5 @@
-// Pure calendar arithmetic of a mailing's runs: start + k periods, counted in the service's time zone.
+// Pure calendar arithmetic of a mailing's runs: start + k periods, counted in the service's time zone (a `once`
+// mailing has one run, at its start).
 import type { Periodicity } from '../models/mailing.js';
 
 export interface Schedule {
@@ -74,6 +75,7 @@ function daysInMonth(year: number, month: number): number {
 
 /** The k-th run (k = 0 is the start). Monthly keeps the start's day of month, clamped to the month's last day. */
 export function slotAt(schedule: Schedule, k: number): Date {
+  if (schedule.periodicity === 'once') return k === 0 ? schedule.startAt : NO_MORE_RUNS;
   const start = localParts(schedule.startAt, schedule.timeZone);
   let { year, month, day } = start;
   if (schedule.periodicity === 'monthly') {
@@ -90,6 +92,9 @@ export function slotAt(schedule: Schedule, k: number): Date {
   return fromLocal({ ...start, year, month, day }, schedule.timeZone);
 }
 
+/** A `once` mailing's runs after the first: none (a date no mailing reaches, so "next >= end" always holds). */
+export const NO_MORE_RUNS = new Date(8_640_000_000_000_000);
+
 function estimate(schedule: Schedule, at: Date): number {
   const days = (at.getTime() - schedule.startAt.getTime()) / 86_400_000;
   const perPeriod = schedule.periodicity === 'daily' ? 1 : schedule.periodicity === 'weekly' ? 7 : 30.436875;
@@ -99,6 +104,7 @@ function estimate(schedule: Schedule, at: Date): number {
 /** The latest run at or before `at` (the run that is due), or undefined before the start. */
 export function currentSlot(schedule: Schedule, at: Date): { k: number; at: Date } | undefined {
   if (at.getTime() < schedule.startAt.getTime()) return undefined;
+  if (schedule.periodicity === 'once') return { k: 0, at: schedule.startAt };
   let k = estimate(schedule, at);
   while (k > 0 && slotAt(schedule, k).getTime() > at.getTime()) k -= 1;
   while (slotAt(schedule, k + 1).getTime() <= at.getTime()) k += 1;
@@ -109,4 +115,23 @@ export function currentSlot(schedule: Schedule, at: Date): { k: number; at: Date
 export function nextSlotAfter(schedule: Schedule, after: Date): Date {
   const current = currentSlot(schedule, after);
   return current === undefined ? schedule.startAt : slotAt(schedule, current.k + 1);
+}
+
+/** The end of a mailing's window: its end date, or never for `once` (whose one run ends it). */
+export function windowEnd(endAt: Date | null): Date {
+  return endAt ?? NO_MORE_RUNS;
+}
+
+/** The next `count` runs at or after `from`, before `endAt` (fewer when the mailing ends first). */
+export function upcomingRuns(schedule: Schedule, from: Date, endAt: Date | null, count: number): Date[] {
+  const end = windowEnd(endAt).getTime();
+  const runs: Date[] = [];
+  let k = from.getTime() <= schedule.startAt.getTime() ? 0 : currentSlot(schedule, from)!.k;
+  while (runs.length < count) {
+    const at = slotAt(schedule, k);
+    if (at.getTime() >= end || at === NO_MORE_RUNS) break;
+    if (at.getTime() >= from.getTime()) runs.push(at);
+    k += 1;
+  }
+  return runs;
 }

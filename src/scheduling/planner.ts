@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { MailingStatus, Models, Periodicity } from '../models/index.js';
 import { holderIsGone, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
 import type { MailingJobs } from './mailing-jobs.js';
-import { currentSlot, nextSlotAfter, type Schedule } from './next-run.js';
+import { currentSlot, nextSlotAfter, windowEnd, type Schedule } from './next-run.js';
 
 export type DueOutcome =
   | RunOutcome
@@ -56,10 +56,12 @@ export interface PlannerDeps {
 interface MailingFacts {
   id: number;
   start_at: Date;
-  end_at: Date;
+  /** Null for `once` (no end: its one run ends it). */
+  end_at: Date | null;
   periodicity: Periodicity;
   status: string;
   next_run_at: Date | null;
+  last_run_at: Date | null;
   disabled: boolean;
   blocked: boolean;
 }
@@ -84,7 +86,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
 
   async function facts(mailingId: number): Promise<MailingFacts | undefined> {
     const [row] = await sequelize.query<MailingFacts>(
-      `SELECT g.id, g.start_at, g.end_at, g.periodicity, g.status, g.next_run_at,
+      `SELECT g.id, g.start_at, g.end_at, g.periodicity, g.status, g.next_run_at, g.last_run_at,
               g.disabled_at IS NOT NULL AS disabled, u.blocked_at IS NOT NULL AS blocked
        FROM mailings g JOIN users u ON u.id = g.owner_id WHERE g.id = $1`,
       { bind: [mailingId], type: QueryTypes.SELECT },
@@ -106,10 +108,15 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     );
   }
 
-  /** Ends the mailing's schedule: no job, and `completed` once the end has passed. */
-  async function stop(m: MailingFacts, now: Date): Promise<null> {
+  const endOf = (m: MailingFacts): Date => windowEnd(m.end_at ? new Date(m.end_at) : null);
+
+  /**
+   * Ends the mailing's schedule: no job; `completed` once the end has passed or no run is left before it (the
+   * status word must stay true: a mailing that will send nothing more is not "running").
+   */
+  async function stop(m: MailingFacts, now: Date, noRunLeft = false): Promise<null> {
     await jobs.cancel(m.id);
-    const ended = now.getTime() >= new Date(m.end_at).getTime();
+    const ended = noRunLeft || now.getTime() >= endOf(m).getTime();
     await setState(m.id, { status: ended ? 'completed' : undefined, nextRunAt: null });
     return null;
   }
@@ -124,7 +131,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
 
   /** Sets next run, status and job from the mailing's facts (no sending). Returns the next run. */
   async function plan(m: MailingFacts, now: Date): Promise<Date | null> {
-    if (m.disabled || m.blocked || now.getTime() >= new Date(m.end_at).getTime()) return stop(m, now);
+    if (m.disabled || m.blocked || now.getTime() >= endOf(m).getTime()) return stop(m, now);
     if (now.getTime() < new Date(m.start_at).getTime()) {
       await setState(m.id, { status: 'created', nextRunAt: new Date(m.start_at) });
       await jobs.schedule(m.id, new Date(m.start_at));
@@ -136,10 +143,13 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
       // a past next run is a run missed while down: the job fires at once, once (spec rule 4)
       next = new Date(m.next_run_at);
     } else {
+      // a past slot is made late only when it was planned (next_run_at, rule 4) or the mailing never sent yet: a
+      // mailing that has sent and was changed (edit, enable) goes on at its next slot and never re-sends by itself
       const current = currentSlot(schedule, now)!;
-      next = (await slotDone(m.id, current.at)) ? nextSlotAfter(schedule, now) : current.at;
+      const skipPast = m.last_run_at !== null || (await slotDone(m.id, current.at));
+      next = skipPast ? nextSlotAfter(schedule, now) : current.at;
     }
-    if (next.getTime() >= new Date(m.end_at).getTime()) return stop(m, now);
+    if (next.getTime() >= endOf(m).getTime()) return stop(m, now, true);
     await setState(m.id, { status: 'running', nextRunAt: next });
     await jobs.schedule(m.id, next);
     return next;
@@ -156,7 +166,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
       await stop(m, now);
       return { mailingId, outcome: { kind: 'not-due', reason: m.disabled ? 'the mailing is disabled' : "the mailing's owner is blocked" }, nextRunAt: null };
     }
-    if (now.getTime() >= new Date(m.end_at).getTime()) {
+    if (now.getTime() >= endOf(m).getTime()) {
       await stop(m, now);
       return { mailingId, outcome: { kind: 'not-due', reason: 'the mailing has ended' }, nextRunAt: null };
     }
@@ -186,7 +196,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
       return { mailingId, outcome, nextRunAt: due };
     }
     const next = nextSlotAfter(schedule, now);
-    if (next.getTime() >= new Date(m.end_at).getTime()) {
+    if (next.getTime() >= endOf(m).getTime()) {
       await jobs.cancel(m.id);
       await setState(m.id, { status: 'completed', nextRunAt: null, lastRunAt: scheduledFor });
       return { mailingId, outcome, nextRunAt: null };
@@ -204,7 +214,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
         return;
       }
       const now = clock();
-      const open = !m.disabled && !m.blocked && now >= new Date(m.start_at) && now < new Date(m.end_at);
+      const open = !m.disabled && !m.blocked && now >= new Date(m.start_at) && now < endOf(m);
       if (options.runNow && open) {
         await setState(m.id, { status: 'running', nextRunAt: m.next_run_at });
         inBackground(`run of mailing ${m.id}`, () => runDue(m.id, 'schedule', { force: true }));

@@ -1,15 +1,20 @@
-// The mail of one delivery: the run's content, loaded once per run, put together with one recipient. Every mail is
-// addressed and given its unsubscribe link by src/audience/mail-identity.ts (From, To, Reply-To, RFC 8058 headers,
-// the footer).
+// The mail of one delivery: the run's content, loaded (and its templates compiled) once per run, personalised for
+// one recipient (src/messages: subject, HTML and text part, multipart/alternative), then addressed and given its
+// unsubscribe link by src/audience/mail-identity.ts (From, To, Reply-To, RFC 8058 headers, the footer).
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { MailSendError } from '../mail/mail-errors.js';
 import type { OutgoingMail } from '../mail/transport.js';
+import { personalise, runContent, type RunContent as MessageContent } from '../messages/mail-content.js';
 import { addressMailingMail, type MailIdentitySettings, type MailOwner } from '../audience/mail-identity.js';
+import { unsubscribeUrl } from '../audience/unsubscribe.js';
 
 /** What every mail of a run shares, read once when the run starts. */
 export interface RunContent {
   attemptId: number;
   subject: string;
   body: string;
+  /** The message's templates, compiled once for the run. */
+  message: MessageContent;
   /** Domain part of the Message-IDs. */
   messageIdDomain: string;
   /** The mailing's owner: the From name, the Reply-To, the owner half of the unsubscribe links. */
@@ -24,6 +29,8 @@ export interface Recipient {
   email: string;
   /** The client's full name at send time ('' when none, null when the client was deleted). */
   fullName: string | null;
+  /** The client's comment ({{ comment }}); null when the client was deleted. */
+  comment?: string | null;
   /** The client (null when it was deleted after the snapshot: its mail then has no unsubscribe link to carry). */
   clientId: number | null;
 }
@@ -33,8 +40,8 @@ export async function loadRunContent(
   sequelize: Sequelize,
   run: { attemptId: number; mailingId: number; messageIdDomain: string; identity: MailIdentitySettings },
 ): Promise<RunContent | undefined> {
-  const [row] = await sequelize.query<{ subject: string; body: string; owner_id: number; email: string; full_name: string; sender_name: string }>(
-    `SELECT m.subject, m.body, u.id AS owner_id, u.email, u.full_name, u.sender_name
+  const [row] = await sequelize.query<{ subject: string; body: string; html: string | null; owner_id: number; email: string; full_name: string; sender_name: string }>(
+    `SELECT m.subject, m.body, m.html, u.id AS owner_id, u.email, u.full_name, u.sender_name
      FROM mailings g JOIN messages m ON m.id = g.message_id JOIN users u ON u.id = g.owner_id WHERE g.id = $1`,
     { bind: [run.mailingId], type: QueryTypes.SELECT },
   );
@@ -43,6 +50,7 @@ export async function loadRunContent(
     attemptId: run.attemptId,
     subject: row.subject,
     body: row.body,
+    message: runContent(row),
     messageIdDomain: run.messageIdDomain,
     owner: { id: row.owner_id, email: row.email, fullName: row.full_name, senderName: row.sender_name },
     identity: run.identity,
@@ -52,12 +60,20 @@ export async function loadRunContent(
 /**
  * The mail of one delivery. Its Message-ID is derived from the delivery and attempt ids, so a mail sent again
  * after a crash (at-least-once window, see run-mailing.ts) carries the same one and the receiver can recognise it.
+ * A template that fails for this recipient (its render limit) is a permanent failure of this delivery only.
  */
 export function buildMail(content: RunContent, recipient: Recipient): OutgoingMail {
+  let parts: { subject: string; text: string; html?: string };
+  try {
+    // the same link the footer and the List-Unsubscribe header carry (mail-identity.ts leaves out a second footer)
+    const unsubscribe = recipient.clientId !== null ? unsubscribeUrl(content.identity, recipient.clientId, content.owner.id) : '';
+    parts = personalise(content.message, { name: recipient.fullName, email: recipient.email, comment: recipient.comment ?? null }, unsubscribe);
+  } catch (error) {
+    throw new MailSendError(`Not sent: the message could not be personalised for this recipient (${(error as Error).message})`, { temporary: false, code: 'ETEMPLATE', cause: error });
+  }
   return addressMailingMail(content.identity, content.owner, { clientId: recipient.clientId, email: recipient.email, fullName: recipient.fullName ?? '' }, {
     to: recipient.email,
-    subject: content.subject,
-    text: content.body,
+    ...parts,
     headers: { 'Message-ID': `<delivery-${recipient.id}.attempt-${content.attemptId}@${content.messageIdDomain}>` },
   });
 }

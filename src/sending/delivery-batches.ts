@@ -46,9 +46,9 @@ export class DeliveryBatches {
 
   private refill(): Promise<void> {
     this.fetching ??= this.sequelize
-      .query<{ id: string; email: string; tries: number; client_id: number | null; full_name: string | null; status: string }>(
+      .query<{ id: string; email: string; tries: number; client_id: number | null; full_name: string | null; comment: string | null; status: string }>(
         `WITH batch AS (
-           SELECT b.id, c.full_name,
+           SELECT b.id, c.full_name, c.comment,
                   CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END AS reason
            FROM deliveries b LEFT JOIN clients c ON c.id = b.client_id
            WHERE b.attempt_id = $1 AND b.status IN ('pending', 'sending') AND b.id > $2 ORDER BY b.id LIMIT $3)
@@ -57,7 +57,7 @@ export class DeliveryBatches {
          FROM batch
          WHERE d.id = batch.id
            AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
-         RETURNING d.id::text AS id, d.email, d.tries, d.client_id, batch.full_name, d.status`,
+         RETURNING d.id::text AS id, d.email, d.tries, d.client_id, batch.full_name, batch.comment, d.status`,
         { bind: [this.attemptId, this.lastId, this.batchSize], type: QueryTypes.SELECT },
       )
       .then((rows) => {
@@ -66,7 +66,7 @@ export class DeliveryBatches {
         if (rows.length < this.batchSize) this.exhausted = true;
         if (!this.halted()) {
           for (const row of rows) {
-            if (row.status === 'sending') this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name, clientId: row.client_id });
+            if (row.status === 'sending') this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name, comment: row.comment, clientId: row.client_id });
           }
         }
       })

@@ -72,7 +72,7 @@ function newPayload(role: Role, resource: Resource, world: World): Record<string
     case 'messages':
       return { subject: 'New subject', body: 'New body', ownerId: String(world.users.user2.id) };
     case 'mailings':
-      return { messageId: String(own.message), clientIds: [String(own.client)], startAt: new Date(future).toISOString(), endAt: new Date(future + 5 * 24 * 3600_000).toISOString(), periodicity: 'weekly' };
+      return { name: 'Matrix mailing', messageId: String(own.message), clientIds: [String(own.client)], startAt: new Date(future).toISOString(), endAt: new Date(future + 5 * 24 * 3600_000).toISOString(), periodicity: 'weekly' };
     case 'attempts':
       return { mailingId: String(own.mailing), scheduledFor: new Date().toISOString(), trigger: 'manual' };
     case 'deliveries':

@@ -29,7 +29,7 @@ interface Case {
 const future = (days: number): string => new Date(Date.now() + days * 24 * 3600_000).toISOString();
 
 function mailing(world: World, overrides: Payload): Payload {
-  return { messageId: String(world.owned.user.message), clientIds: [String(world.owned.user.client)], startAt: future(7), endAt: future(14), periodicity: 'weekly', ...overrides };
+  return { name: 'Bad input', messageId: String(world.owned.user.message), clientIds: [String(world.owned.user.client)], startAt: future(7), endAt: future(14), periodicity: 'weekly', ...overrides };
 }
 
 const DATE_RANGE = 'Choose a date from 2000-01-01 to 2099-12-31';

@@ -32,6 +32,7 @@ describe('the mailing form', () => {
   });
 
   const valid = (overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> => ({
+    name: 'Weekly news',
     messageId: String(world.owned.user.message),
     clientIds: [String(world.owned.user.client)],
     startAt: new Date(Date.now() + 24 * HOUR).toISOString(),
@@ -46,11 +47,12 @@ describe('the mailing form', () => {
     const response = await user.post(NEW, { periodicity: 'hourly' });
 
     const errors = response.body.record.errors;
+    expect(errors.name.message).to.equal('Give the mailing a name');
     expect(errors.messageId.message).to.equal('Choose a message');
     expect(errors.clientIds.message).to.equal('Choose at least one client');
     expect(errors.startAt.message).to.equal('Enter when the first send happens');
     expect(errors.endAt.message).to.equal('Enter when the mailing ends');
-    expect(errors.periodicity.message).to.equal('Periodicity must be daily, weekly or monthly');
+    expect(errors.periodicity.message).to.equal('Periodicity must be once, daily, weekly or monthly');
     expect(await db().models.Mailing.count()).to.equal(before);
   });
 

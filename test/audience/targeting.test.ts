@@ -46,6 +46,7 @@ describe('targeting a mailing', function () {
 
   /** A mailing that starts tomorrow (nothing is sent until a run is asked for). */
   const later = (audience: { clientIds?: number[]; tagIds?: number[]; audienceAll?: boolean }) => ({
+    name: 'Audience test',
     messageId: message.id,
     clientIds: [],
     ...audience,
@@ -57,7 +58,7 @@ describe('targeting a mailing', function () {
   /** Sends the mailing now and answers the e-mails of its run's deliveries. */
   async function runNow(mailingId: number): Promise<string[]> {
     const { attemptId } = await services.mailings.sendNow(actor, mailingId);
-    await services.planner.drain();
+    await services.mailings.drain();
     const rows = await db().sequelize.query<{ email: string }>('SELECT email FROM deliveries WHERE attempt_id = $1 ORDER BY email', {
       bind: [attemptId], type: QueryTypes.SELECT,
     });

@@ -92,6 +92,7 @@ describe('the back office in a browser', function () {
     const message = await eventually(() => Message.findOne({ where: { ownerId: user.id, subject: 'November news' } }), 'the message');
 
     await page.goto(`${app.url}/admin/resources/mailings/actions/new`);
+    await page.fill('[name="name"]', 'November mailing');
     const combos = page.locator('input[role="combobox"]');
     await pick(page, combos.nth(0), 'November news');
     await pick(page, page.locator('#picker-clientIds'), 'alice@example.test');
@@ -116,7 +117,7 @@ describe('the back office in a browser', function () {
     expect(mailing.messageId).to.equal(message.id);
     expect(mailing.periodicity).to.equal('weekly');
     expect(mailing.startAt.getTime()).to.equal(start.getTime());
-    expect(mailing.endAt.getTime()).to.equal(end.getTime());
+    expect(mailing.endAt!.getTime()).to.equal(end.getTime());
     const links = await MailingClient.findAll({ where: { mailingId: mailing.id } });
     const alice = await Client.findOne({ where: { email: 'alice@example.test' } });
     expect(links.map((l) => l.clientId).sort((a, b) => a - b)).to.deep.equal([alice!.id, bob.id].sort((a, b) => a - b));

@@ -190,13 +190,23 @@ describe('the database schema', () => {
       await insert('2030-01-04T09:00:00Z', 'cancelled');
     });
 
-    it('when an attempt is inserted with its mailing only, then its owner and the label "Mailing #id: subject" are filled in', async () => {
+    // issue 12 changed the label on purpose: it was "Mailing #id: subject" while mailings had no name
+    it("when an attempt is inserted with its mailing only, then its owner and the mailing's name as its label are filled in", async () => {
+      const owner = await createUser(db());
+      const message = await createMessage(db(), owner, { subject: 'Spring offers' });
+      const mailing = await createMailingRow(db(), owner, { message, name: 'Spring campaign' });
+      await sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES (:id, now(), 'cli')`, { id: mailing.id });
+      const [row] = await db().sequelize.query<{ owner_id: number; mailing_label: string }>('SELECT owner_id, mailing_label FROM attempts', { type: QueryTypes.SELECT });
+      expect(row).to.deep.equal({ owner_id: owner.id, mailing_label: 'Spring campaign' });
+    });
+
+    it("when a mailing is inserted without a name, then it is named after its message's subject; a blank name is refused", async () => {
       const owner = await createUser(db());
       const message = await createMessage(db(), owner, { subject: 'Spring offers' });
       const mailing = await createMailingRow(db(), owner, { message });
-      await sql(`INSERT INTO attempts (mailing_id, scheduled_for, trigger) VALUES (:id, now(), 'cli')`, { id: mailing.id });
-      const [row] = await db().sequelize.query<{ owner_id: number; mailing_label: string }>('SELECT owner_id, mailing_label FROM attempts', { type: QueryTypes.SELECT });
-      expect(row).to.deep.equal({ owner_id: owner.id, mailing_label: `Mailing #${mailing.id}: Spring offers` });
+      expect((await mailing.reload()).name).to.equal('Spring offers');
+      const error = await refusal(() => sql('UPDATE mailings SET name = :name WHERE id = :id', { name: '  ', id: mailing.id }));
+      expect(error.constraint).to.equal('mailings_name_not_blank');
     });
 
     // issue 8 changed this on purpose: attempts.mailing_id was ON DELETE CASCADE (the reports went with the mailing)
@@ -209,7 +219,7 @@ describe('the database schema', () => {
       );
       expect(rows).to.have.length(1);
       expect(rows[0]).to.include({ mailing_id: null, owner_id: mailing.ownerId, deliveries: 1 });
-      expect(rows[0]!.mailing_label).to.match(new RegExp(`^Mailing #${mailing.id}: `));
+      expect(rows[0]!.mailing_label).to.equal((await db().models.Message.findByPk(mailing.messageId))!.subject);
     });
 
     it('when the owner is deleted, then the attempts and deliveries of their mailings go with them', async () => {

@@ -12,7 +12,7 @@ import { runSequelizeCli } from '../helpers/sequelize-cli.js';
 const MIGRATIONS = fs.readdirSync(path.join(projectRoot, 'migrations')).filter((name) => name.endsWith('.js')).length;
 const TABLES = [
   'account_tokens', 'attempts', 'blog_posts', 'client_import_refusals', 'client_imports', 'client_tags', 'clients', 'deliveries', 'groups',
-  'mailing_clients', 'mailing_tags', 'mailings', 'messages', 'sessions', 'tags', 'user_groups', 'users',
+  'mailing_clients', 'mailing_tags', 'mailings', 'messages', 'send_rate_limits', 'sessions', 'tags', 'test_sends', 'user_groups', 'users',
 ];
 
 async function tables(sequelize: Sequelize): Promise<string[]> {

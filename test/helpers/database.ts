@@ -75,7 +75,7 @@ export function testDatabase(): Promise<Database> {
   return shared;
 }
 
-const TABLES = ['client_import_refusals', 'client_imports', 'mailing_tags', 'client_tags', 'tags', 'deliveries', 'attempts', 'mailing_clients', 'mailings', 'messages', 'clients', 'blog_posts', 'account_tokens', 'sessions', 'user_groups', 'groups', 'users'];
+const TABLES = ['test_sends', 'client_import_refusals', 'client_imports', 'mailing_tags', 'client_tags', 'tags', 'deliveries', 'attempts', 'mailing_clients', 'mailings', 'messages', 'clients', 'blog_posts', 'account_tokens', 'sessions', 'user_groups', 'groups', 'users'];
 
 /** Empties every table of the service (the schema and the migrations' bookkeeping stay). */
 export async function truncateAll(db: Database): Promise<void> {

@@ -57,12 +57,14 @@ export async function createMessage(db: Database, owner: User, overrides: Partia
 export async function createMailingRow(
   db: Database,
   owner: User,
-  overrides: Partial<{ message: Message; clients: Client[]; startAt: Date; endAt: Date; periodicity: Periodicity; status: MailingStatus }> = {},
+  overrides: Partial<{ message: Message; clients: Client[]; startAt: Date; endAt: Date; periodicity: Periodicity; status: MailingStatus; name: string }> = {},
 ): Promise<Mailing> {
   const message = overrides.message ?? (await createMessage(db, owner));
   const startAt = overrides.startAt ?? new Date(Date.now() + 24 * 3600_000);
   const mailing = await db.models.Mailing.create({
     ownerId: owner.id,
+    // without a name the database names it after the message's subject
+    ...(overrides.name === undefined ? {} : { name: overrides.name }),
     messageId: message.id,
     startAt,
     endAt: overrides.endAt ?? new Date(startAt.getTime() + 30 * 24 * 3600_000),

@@ -43,6 +43,7 @@ describe('managing mailings', function () {
   });
 
   const input = (overrides: Record<string, unknown> = {}) => ({
+    name: 'November news',
     messageId: message.id,
     clientIds: clients.map((c) => c.id),
     startAt: new Date(Date.now() - HOUR),
@@ -86,14 +87,15 @@ describe('managing mailings', function () {
 
   it('when the input is wrong, then a ValidationError names each field in words a person understands', async () => {
     const error = await errorOf(
-      services.mailings.create(actor, input({ messageId: undefined, clientIds: [], endAt: new Date(Date.now() - 2 * HOUR), periodicity: 'hourly' })),
+      services.mailings.create(actor, input({ name: '  ', messageId: undefined, clientIds: [], endAt: new Date(Date.now() - 2 * HOUR), periodicity: 'hourly' })),
     );
     expect(error).to.be.instanceOf(ValidationError);
     expect((error as ValidationError).fields).to.deep.equal({
+      name: 'Give the mailing a name',
       messageId: 'Choose a message',
       clientIds: 'Choose at least one client',
       endAt: 'The end must be after the start',
-      periodicity: 'Periodicity must be daily, weekly or monthly',
+      periodicity: 'Periodicity must be once, daily, weekly or monthly',
     });
   });
 
@@ -156,18 +158,92 @@ describe('managing mailings', function () {
     expect(await db().models.Mailing.findByPk(mailing.id)).to.equal(null);
   });
 
-  it('when the schedule changes inside the window, then it is sent again at once to the new clients', async () => {
+  /** Waits for the run a create made at once, so that what follows starts from a mailing that has sent. */
+  async function createdAndSent(overrides: Record<string, unknown> = {}) {
     const start = new Date(Date.now() - HOUR);
-    const mailing = await services.mailings.create(actor, input({ startAt: start }));
+    const mailing = await services.mailings.create(actor, input({ startAt: start, ...overrides }));
     await smtp.waitForMessages(2, 3000);
     await services.planner.drain();
-    const added = await createClient(db(), owner);
-    await services.mailings.update(actor, mailing.id, { clientIds: [added.id] });
-    await smtp.waitForMessages(3, 3000);
+    return { mailing: await mailing.reload(), start };
+  }
+
+  async function attemptsCount(): Promise<number> {
+    const [row] = await db().sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts', { type: QueryTypes.SELECT });
+    return row!.n;
+  }
+
+  it("when a running mailing's end date is edited, then nothing is sent at once and the next run stays one period after the start", async () => {
+    const { mailing, start } = await createdAndSent();
+    await services.mailings.update(actor, mailing.id, { endAt: new Date(start.getTime() + 3 * DAY) });
     await services.planner.drain();
-    expect(smtp.messagesTo(added.email)).to.have.length(1);
-    const attempts = await db().sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts', { type: QueryTypes.SELECT });
-    expect(attempts[0]!.n).to.equal(2);
+    await mailing.reload();
+    expect(smtp.messages).to.have.length(2);
+    expect(await attemptsCount()).to.equal(1);
+    expect(mailing.status).to.equal('running');
+    expect(mailing.nextRunAt!.getTime()).to.equal(start.getTime() + DAY);
+    expect(await storedJobs(db())).to.deep.equal([{ mailingId: mailing.id, nextRunAt: mailing.nextRunAt }]);
+  });
+
+  it("when a running mailing's end is moved before its next run, then nothing is sent and it is completed with no job", async () => {
+    const { mailing } = await createdAndSent();
+    await services.mailings.update(actor, mailing.id, { endAt: new Date(Date.now() + HOUR) });
+    await services.planner.drain();
+    await mailing.reload();
+    expect(smtp.messages).to.have.length(2);
+    expect(mailing.status).to.equal('completed');
+    expect(mailing.nextRunAt).to.equal(null);
+    expect(await storedJobs(db())).to.deep.equal([]);
+  });
+
+  it("when a running mailing's clients or message are edited, then nothing is sent at once and the next run keeps its time", async () => {
+    const { mailing, start } = await createdAndSent();
+    const added = await createClient(db(), owner);
+    const other = await createMessage(db(), owner, { subject: 'Other news' });
+    await services.mailings.update(actor, mailing.id, { clientIds: [added.id] });
+    await services.mailings.update(actor, mailing.id, { messageId: other.id });
+    await services.planner.drain();
+    await mailing.reload();
+    expect(smtp.messagesTo(added.email)).to.have.length(0);
+    expect(await attemptsCount()).to.equal(1);
+    expect(mailing.messageId).to.equal(other.id);
+    expect(mailing.nextRunAt!.getTime()).to.equal(start.getTime() + DAY);
+  });
+
+  it('when a running daily mailing becomes weekly, then nothing is sent at once and the next run is one week after the start', async () => {
+    const { mailing, start } = await createdAndSent();
+    await services.mailings.update(actor, mailing.id, { periodicity: 'weekly' });
+    await services.planner.drain();
+    await mailing.reload();
+    expect(await attemptsCount()).to.equal(1);
+    expect(mailing.nextRunAt!.getTime()).to.equal(start.getTime() + 7 * DAY);
+  });
+
+  it('when a mailing is once and its start has come, then it is sent one time at once and is completed with no job', async () => {
+    const start = new Date(Date.now() - HOUR);
+    const mailing = await services.mailings.create(actor, input({ startAt: start, endAt: undefined, periodicity: 'once' }));
+    await smtp.waitForMessages(2, 3000);
+    await services.planner.drain();
+    await mailing.reload();
+    expect(mailing.endAt).to.equal(null);
+    expect(mailing.status).to.equal('completed');
+    expect(mailing.nextRunAt).to.equal(null);
+    expect(mailing.lastRunAt!.getTime()).to.equal(start.getTime());
+    expect(await storedJobs(db())).to.deep.equal([]);
+    // the schedule asked again (reconcile at a restart, a job that fires late) makes no second run
+    await services.planner.reconcile();
+    const again = await services.planner.runDue(mailing.id, 'schedule');
+    expect(again.outcome.kind).to.be.oneOf(['skipped', 'not-due']);
+    expect(smtp.messages).to.have.length(2);
+    expect(await attemptsCount()).to.equal(1);
+  });
+
+  it('when a once mailing starts later, then it waits created with one job at its start; a periodic one without an end is refused', async () => {
+    const start = new Date(Date.now() + DAY);
+    const mailing = await services.mailings.create(actor, input({ startAt: start, endAt: null, periodicity: 'once' }));
+    expect(mailing.status).to.equal('created');
+    expect(await storedJobs(db())).to.deep.equal([{ mailingId: mailing.id, nextRunAt: start }]);
+    const error = await errorOf(services.mailings.create(actor, input({ endAt: null, periodicity: 'daily' })));
+    expect((error as ValidationError).fields).to.deep.equal({ endAt: 'Enter when the mailing ends' });
   });
 
   it('when the owner clicks send now, then a manual run goes out in the background', async () => {

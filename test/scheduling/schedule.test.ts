@@ -42,6 +42,7 @@ describe('the schedule of a mailing', function () {
 
   async function create(startAt: string, endAt: string, periodicity: 'daily' | 'weekly' | 'monthly') {
     const mailing = await services.mailings.create(actor, {
+      name: 'Schedule test',
       messageId: message.id,
       clientIds: clients.map((c) => c.id),
       startAt: new Date(startAt),

@@ -35,6 +35,7 @@ describe('the scheduler', function () {
     // the web process creates it and stops (no scheduler of its own)
     const web = testMailingServices(db(), transport);
     const mailing = await web.mailings.create(actor, {
+      name: 'Created by the web',
       messageId: message.id,
       clientIds: [client.id],
       startAt,
@@ -76,7 +77,7 @@ describe('the scheduler', function () {
       await db().sequelize.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
       await new Promise((resolve) => setTimeout(resolve, 300));
       const startAt = new Date(Date.now() + 500);
-      await worker.mailings.create(actor, { messageId: message.id, clientIds: [client.id], startAt, endAt: new Date(startAt.getTime() + 86_400_000), periodicity: 'daily' });
+      await worker.mailings.create(actor, { name: 'After a restart', messageId: message.id, clientIds: [client.id], startAt, endAt: new Date(startAt.getTime() + 86_400_000), periodicity: 'daily' });
       await smtp.waitForMessages(1, 8000);
       expect(unexpected).to.deep.equal([]);
     } finally {
