@@ -1,6 +1,6 @@
-// Tells interested parts (the public site's cache) that data behind them changed. The announcements come from ONE
-// place, the model hooks (src/site/change-hooks.ts); domain code writes through the models instead of calling
-// dataChanged itself. (src/sending still announces 'attempt', which nothing listens to: to be dropped there.)
+// Tells interested parts (the public site's cache) that data behind them changed. The announcements come from the
+// model hooks (src/site/change-hooks.ts) for every write through the models; the few domain functions that write
+// many rows in one SQL statement (the CSV import, unsubscribes, clearing a bounce) announce their change here.
 import { EventEmitter } from 'node:events';
 
 export type ChangedEntity = 'mailing' | 'client' | 'message' | 'blogPost' | 'user' | 'attempt';

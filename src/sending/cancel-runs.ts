@@ -7,7 +7,6 @@
 // attempt's status within a second (run-mailing.ts polls it), drops its queue, and records the mails that were
 // already in flight as what they became (`sent` or `failed`), then recounts the attempt (recountAttempt).
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { dataChanged } from '../events.js';
 
 export interface Cancellation {
   /** The person who stopped the run (null when it was the system). */
@@ -36,7 +35,6 @@ export async function cancelRuns(sequelize: Sequelize, which: RunsOf, cancellati
     { bind: [ids, `not sent: ${cancellation.reason}`], transaction },
   );
   for (const id of ids) await recountAttempt(sequelize, id, transaction);
-  dataChanged('attempt');
   return ids;
 }
 
@@ -51,7 +49,6 @@ export async function settleCancelled(sequelize: Sequelize, attemptId: number): 
     { bind: [attemptId] },
   );
   const counts = await recountAttempt(sequelize, attemptId);
-  dataChanged('attempt');
   return counts;
 }
 

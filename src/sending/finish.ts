@@ -2,7 +2,6 @@
 // its status, counts and the server's answer, the lease released.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
-import { dataChanged } from '../events.js';
 import { settleCancelled } from './cancel-runs.js';
 import { releaseAttempt } from './claim.js';
 import type { RunOutcome } from './engine-types.js';
@@ -104,6 +103,5 @@ async function finish(sequelize: Sequelize, attemptId: number, me: string): Prom
     if (state?.status === 'cancelled') return { kind: 'cancelled', attemptId, ...(await settleCancelled(sequelize, attemptId)) };
     return { kind: 'interrupted', attemptId, reason: 'the run was taken over before it could be finished' };
   }
-  dataChanged('attempt');
   return { kind: 'done', attemptId, status, total, sent, failed, unknown, skipped, serverResponse: serverResponse?.trim() || null };
 }

@@ -8,7 +8,6 @@
 // Cancel: the unfinished run ends as `cancelled` (cancel-runs.ts), its unsent deliveries `cancelled` with the reason.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { assertCan, type Actor } from '../access/policy.js';
-import { dataChanged } from '../events.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { cancelRuns } from './cancel-runs.js';
 
@@ -43,7 +42,6 @@ export async function pauseRun(sequelize: Sequelize, actor: Actor | undefined, m
     { bind: [mailingId], type: QueryTypes.SELECT },
   );
   if (!row) throw new RunNotInStateError('This mailing has no run sending now: there is nothing to pause.');
-  dataChanged('attempt');
   return { attemptId: row.id };
 }
 
@@ -58,7 +56,6 @@ export async function resumeRun(sequelize: Sequelize, actor: Actor | undefined, 
     { bind: [mailingId], type: QueryTypes.SELECT },
   );
   if (!row) throw new RunNotInStateError('This mailing has no paused run: there is nothing to resume.');
-  dataChanged('attempt');
   return { attemptId: row.id };
 }
 

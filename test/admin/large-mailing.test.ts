@@ -80,6 +80,7 @@ describe('a mailing to 10,000 clients in the back office', function () {
   });
 
   const form = (clientIds: string): Record<string, string> => ({
+    name: 'Ten thousand',
     messageId: String(messageId),
     clientIds,
     startAt: new Date(Date.now() + 24 * HOUR).toISOString(),
