@@ -33,7 +33,8 @@ try {
   const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
   const sequelize = createSequelize('postgres://bundler@127.0.0.1:1/unused');
   const db = { url: '', sequelize, models: initModels(sequelize), embedded: undefined, close: async () => undefined };
-  buildAdmin({ config, db, log: undefined, mail: undefined, mailings: undefined });
+  // no mail goes out while bundling: the resources only keep a reference to the transport for later sends
+  buildAdmin({ config, db, log: undefined, mail: { transport: undefined }, mailings: undefined });
 
   const staging = path.join(dataDir, 'staging');
   const files = await bundle({

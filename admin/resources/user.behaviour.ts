@@ -15,6 +15,10 @@ function userChanges(params: Params): UserChanges {
   const changes: UserChanges = {};
   if (typeof params.email === 'string') changes.email = params.email;
   if (typeof params.fullName === 'string') changes.fullName = params.fullName;
+  // the model trims the sender name and turns an empty language or zone into "none" (the browser's, the service's)
+  if (typeof params.senderName === 'string') changes.senderName = params.senderName;
+  if (typeof params.language === 'string') changes.language = params.language;
+  if (typeof params.timeZone === 'string') changes.timeZone = params.timeZone;
   if (typeof params.password === 'string') changes.password = params.password;
   if ('isSuperuser' in params) changes.isSuperuser = params.isSuperuser === true || params.isSuperuser === 'true';
   if ('verifiedAt' in params) changes.verifiedAt = params.verifiedAt ? new Date(String(params.verifiedAt)) : null;

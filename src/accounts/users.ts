@@ -1,5 +1,6 @@
 // Creating and changing users (the back office's People screens): who may set which field, and the one password
-// rule. A superuser sets e-mails, flags and verification; a person changes their own name and password.
+// rule. A superuser sets e-mails, flags and verification; a person changes their own name, sender name, password,
+// language and time zone.
 import type { Models, User } from '../models/index.js';
 import { assertCan, type Actor } from '../access/policy.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';

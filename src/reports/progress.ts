@@ -4,6 +4,7 @@
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import type { Models } from '../models/index.js';
 import { scope, type Actor } from '../access/policy.js';
+import { mailingRecipients } from '../mailings/recipients.js';
 
 export interface RunProgress {
   attemptId: number;
@@ -38,9 +39,12 @@ export async function runningProgress(
     { replacements: { ids: running.map((a) => a.id) }, type: QueryTypes.SELECT },
   );
   const byAttempt = new Map(counts.map((row) => [row.attemptId, row]));
+  // a run whose recipients are not frozen yet (its first moments): its total is who it is about to reach
+  const starting = running.filter((a) => !byAttempt.has(a.id) && a.recipientsCount === 0 && a.mailingId !== null).map((a) => a.mailingId!);
+  const audience = await mailingRecipients(models.sequelize).audienceCounts(starting);
   const now = (options.now ?? new Date()).getTime();
   return running.map((attempt) => {
-    const row = byAttempt.get(attempt.id) ?? { total: attempt.recipientsCount, sent: 0, failed: 0 };
+    const row = byAttempt.get(attempt.id) ?? { total: attempt.recipientsCount || (audience.get(attempt.mailingId ?? 0) ?? 0), sent: 0, failed: 0 };
     const done = row.sent + row.failed;
     const minutes = Math.max(now - attempt.attemptedAt.getTime(), 1) / 60_000;
     const perMinute = done > 0 ? done / minutes : null;
