@@ -21,7 +21,7 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       navigation: { name: 'Mailings', icon: 'Mail' },
       // a mailing is named everywhere by its name (pickers, references, reports), never by a bare id
       titleProperty: 'name',
-      listProperties: ['name', 'messageId', 'recipientsCount', 'state', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
+      listProperties: ['id', 'name', 'messageId', 'recipientsCount', 'state', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
       filterProperties: ['name', 'messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
       editProperties: ['editNote', ...MAILING_FIELDS],
       showProperties: [

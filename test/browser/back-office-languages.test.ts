@@ -93,7 +93,7 @@ describe('the back office in a Russian browser', function () {
 
     await page.goto(`${app.url}/admin/resources/mailings`);
     const list = await expectClean(page, 'mailings-list', ru.properties.startAt);
-    expect(list).to.contain(ru.resources.mailings.labels.status.created).and.contain(ru.labels.periodicity.daily);
+    expect(list).to.contain(ru.resources.mailings.labels.state.scheduled).and.contain(ru.labels.periodicity.daily);
 
     await page.goto(`${app.url}/admin/resources/mailings/records/${mailing.id}/show`);
     await expectClean(page, 'mailing-show', ru.properties.messageSubject);

@@ -78,7 +78,7 @@ describe('the mails of a mailing', function () {
     }
   });
 
-  it('when a message has no HTML (stored before HTML bodies), then it goes out as plain text only', async () => {
+  it('when a message has no HTML (stored before HTML bodies), then it goes out as plain text only: the personalised text and the unsubscribe footer', async () => {
     const owner = await createUser(db());
     const actor = (await loadActor(db().models, owner.id))!;
     const client = await createClient(db(), owner, { fullName: 'Анна' });
@@ -88,7 +88,8 @@ describe('the mails of a mailing', function () {
     await services.planner.drain();
     const parsed = await simpleParser(smtp.messages[0]!.raw);
     expect(smtp.messages[0]!.raw).to.match(/^Content-Type: text\/plain/m);
-    expect(parsed.text?.trim()).to.equal('Just text for Анна');
+    // the personalised text, then the unsubscribe footer every mailing mail carries (src/audience/mail-identity.ts)
+    expect(parsed.text?.trim()).to.match(/^Just text for Анна\n\n-- \nUnsubscribe \/ Отписаться: http:\/\/\S+\/unsubscribe\/\S+$/);
     expect(parsed.html).to.equal(false);
   });
 });
