@@ -1,7 +1,20 @@
 // A plain smtp-server that accepts and discards every mail, run as its own process so it does not share the
 // benchmark's event loop; prints its port, counts mails, exits on SIGTERM.
+// `--greeting-ms N` delays the 220 greeting, `--reply-ms N` each reply to MAIL FROM, RCPT TO and the end of DATA
+// (a slow server, for the benchmark's "slow server" row).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+
+function knob(name: string): number {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? 0 : Number(process.argv[at + 1] ?? 0);
+}
+const greetingMs = knob('--greeting-ms');
+const replyMs = knob('--reply-ms');
+const later = (ms: number, then: () => void): void => {
+  if (ms > 0) setTimeout(then, ms);
+  else then();
+};
 
 let received = 0;
 const server = new SMTPServer({
@@ -9,11 +22,20 @@ const server = new SMTPServer({
   disabledCommands: ['STARTTLS'],
   disableReverseLookup: true,
   logger: false,
+  onConnect(_session, callback) {
+    later(greetingMs, () => callback());
+  },
+  onMailFrom(_address, _session, callback) {
+    later(replyMs, () => callback());
+  },
+  onRcptTo(_address, _session, callback) {
+    later(replyMs, () => callback());
+  },
   onData(stream, _session, callback) {
     stream.on('data', () => undefined);
     stream.on('end', () => {
       received += 1;
-      callback();
+      later(replyMs, () => callback());
     });
   },
 });
