@@ -4,25 +4,12 @@
 // Usage: node --import tsx bench/send-one.ts <engine|raw> <mails> <smtp url> [database url]
 const [mode, count, smtpUrl, databaseUrl] = process.argv.slice(2);
 const n = Number(count);
-const FROM = 'Bench <bench@mailing.test>';
-const SUBJECT = 'Benchmark mailing';
-const BODY = 'Hello,\n\nthis is the benchmark mailing. '.repeat(20);
 const POOL = { maxConnections: 5 };
 
 async function raw(): Promise<() => Promise<void>> {
-  const { default: nodemailer } = await import('nodemailer');
+  const { sendRaw } = await import('./raw-send.js');
   return async () => {
-    const transporter = nodemailer.createTransport({ pool: true, url: smtpUrl, ...POOL, maxMessages: Infinity });
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: POOL.maxConnections }, async () => {
-        while (next < n) {
-          const i = next++;
-          await transporter.sendMail({ from: FROM, to: `raw-${i}@example.test`, subject: SUBJECT, text: BODY, messageId: `<raw-${i}@mailing.test>` });
-        }
-      }),
-    );
-    transporter.close();
+    await sendRaw(smtpUrl!, n, { ...POOL, maxMessages: Infinity });
   };
 }
 
@@ -32,6 +19,7 @@ async function engine(): Promise<() => Promise<void>> {
   const { createSmtpTransport } = await import('../src/mail/smtp-transport.js');
   const { runMailing } = await import('../src/sending/run-mailing.js');
   const { prepareMailing } = await import('./send-fixtures.js');
+  const { BODY, FROM, SUBJECT } = await import('./raw-send.js');
   const db = await openDatabase({ databaseUrl: databaseUrl!, embeddedPostgresPort: 0, dataDir: '/tmp' });
   const mailingId = await prepareMailing(db, n, SUBJECT, BODY);
   return async () => {

@@ -2,7 +2,6 @@
 // sender's peak memory at 10,000 and 100,000 recipients. Prints the figures and the ratio (goal ≥ 0.8).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { silentLogger } from '../src/log.js';
 import { createSmtpTransport, DEFAULT_SMTP_POOL } from '../src/mail/smtp-transport.js';
@@ -11,11 +10,9 @@ import { projectRoot } from '../src/paths.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { prepareMailing } from './send-fixtures.js';
+import { BODY, FROM, sendRaw, SUBJECT } from './raw-send.js';
 
-const FROM = 'Bench <bench@mailing.test>';
 const POOL = { maxConnections: DEFAULT_SMTP_POOL.maxConnections, maxMessages: DEFAULT_SMTP_POOL.maxMessages };
-const SUBJECT = 'Benchmark mailing';
-const BODY = 'Hello,\n\nthis is the benchmark mailing. '.repeat(20);
 
 async function startSink(args: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -64,21 +61,7 @@ async function withPeakMemory<T>(work: () => Promise<T>, measureLive: boolean): 
 }
 
 async function rawNodemailer(url: string, n: number): Promise<number> {
-  const transporter = nodemailer.createTransport({ pool: true, url, ...POOL });
-  const started = process.hrtime.bigint();
-  // the same bound on mails in flight as the engine's (one per pooled connection), queued in order
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: POOL.maxConnections }, async () => {
-      while (next < n) {
-        const i = next++;
-        await transporter.sendMail({ from: FROM, to: `raw-${i}@example.test`, subject: SUBJECT, text: BODY, messageId: `<raw-${i}@mailing.test>` });
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  transporter.close();
-  return n / seconds;
+  return n / (await sendRaw(url, n, POOL));
 }
 
 async function engine(db: Database, url: string, n: number, measureLive = false): Promise<{ rate: number; rssMb: number; heapMb: number; sent: number; seconds: number }> {
