@@ -1,8 +1,8 @@
 // `npm run bench:send`: the engine's speed against raw pooled nodemailer to the same local SMTP server, and the
 // sender's peak memory at 10,000 and 100,000 recipients. Prints the figures and the ratio (goal ≥ 0.8).
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import nodemailer from 'nodemailer';
+import path from 'node:path';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { silentLogger } from '../src/log.js';
 import { createSmtpTransport, DEFAULT_SMTP_POOL } from '../src/mail/smtp-transport.js';
@@ -10,14 +10,13 @@ import { runMailing } from '../src/sending/run-mailing.js';
 import { projectRoot } from '../src/paths.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
+import { prepareMailing } from './send-fixtures.js';
+import { BODY, FROM, sendRaw, SUBJECT } from './raw-send.js';
 
-const FROM = 'Bench <bench@mailing.test>';
 const POOL = { maxConnections: DEFAULT_SMTP_POOL.maxConnections, maxMessages: DEFAULT_SMTP_POOL.maxMessages };
-const SUBJECT = 'Benchmark mailing';
-const BODY = 'Hello,\n\nthis is the benchmark mailing. '.repeat(20);
 
-async function startSink(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSink(args: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /port (\d+)/.exec(chunk.toString());
@@ -63,47 +62,11 @@ async function withPeakMemory<T>(work: () => Promise<T>, measureLive: boolean): 
 }
 
 async function rawNodemailer(url: string, n: number): Promise<number> {
-  const transporter = nodemailer.createTransport({ pool: true, url, ...POOL });
-  const started = process.hrtime.bigint();
-  // the same bound on mails in flight as the engine's (one per pooled connection), queued in order
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: POOL.maxConnections }, async () => {
-      while (next < n) {
-        const i = next++;
-        await transporter.sendMail({ from: FROM, to: `raw-${i}@example.test`, subject: SUBJECT, text: BODY, messageId: `<raw-${i}@mailing.test>` });
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  transporter.close();
-  return n / seconds;
+  return n / (await sendRaw(url, n, POOL));
 }
 
-async function prepareMailing(db: Database, n: number): Promise<number> {
-  const q = (sql: string, bind: unknown[]) => db.sequelize.query(sql, { bind });
-  const [[user]] = (await q(
-    `INSERT INTO users (email, password_hash, full_name, verified_at, is_superuser) VALUES ($1, 'x', 'Bench', now(), false) RETURNING id`,
-    [`bench-${n}-${Date.now()}@mailing.test`],
-  )) as [Array<{ id: number }>, unknown];
-  const [[message]] = (await q(`INSERT INTO messages (owner_id, subject, body) VALUES ($1, $2, $3) RETURNING id`, [user!.id, SUBJECT, BODY])) as [
-    Array<{ id: number }>,
-    unknown,
-  ];
-  await q(
-    `INSERT INTO clients (owner_id, email, full_name, comment) SELECT $1::int, 'c' || $1::text || '-' || i || '@example.test', 'Client ' || i, '' FROM generate_series(1, $2) AS i`,
-    [user!.id, n],
-  );
-  const [[mailing]] = (await q(
-    `INSERT INTO mailings (owner_id, message_id, start_at, end_at, periodicity) VALUES ($1, $2, now(), now() + interval '30 days', 'daily') RETURNING id`,
-    [user!.id, message!.id],
-  )) as [Array<{ id: number }>, unknown];
-  await q(`INSERT INTO mailing_clients (mailing_id, client_id) SELECT $1, id FROM clients WHERE owner_id = $2`, [mailing!.id, user!.id]);
-  return mailing!.id;
-}
-
-async function engine(db: Database, url: string, n: number, measureLive = false): Promise<{ rate: number; rssMb: number; heapMb: number; sent: number }> {
-  const mailingId = await prepareMailing(db, n);
+async function engine(db: Database, url: string, n: number, measureLive = false): Promise<{ rate: number; rssMb: number; heapMb: number; sent: number; seconds: number }> {
+  const mailingId = await prepareMailing(db, n, SUBJECT, BODY);
   const transport = createSmtpTransport({ url, from: FROM, pool: POOL, logger: () => undefined });
   const measured = await withPeakMemory(async () => {
     const started = process.hrtime.bigint();
@@ -118,10 +81,51 @@ async function engine(db: Database, url: string, n: number, measureLive = false)
   await transport.close();
   const { outcome, seconds } = measured.result;
   if (outcome.kind !== 'done' || outcome.sent !== n) throw new Error(`the engine did not send everything: ${JSON.stringify(outcome)}`);
-  return { rate: n / seconds, rssMb: measured.rssMb, heapMb: measured.heapMb, sent: outcome.sent };
+  return { rate: n / seconds, rssMb: measured.rssMb, heapMb: measured.heapMb, sent: outcome.sent, seconds };
 }
 
 const fmt = (x: number, digits = 0): string => x.toFixed(digits);
+const medianOf = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A slow server: greets after 10 s, answers MAIL FROM, RCPT TO and the end of DATA after 200 ms each. */
+const SLOW = { greetingMs: 10_000, replyMs: 200, mails: 100 };
+
+async function slowServerRow(db: Database): Promise<void> {
+  const slow = await startSink(['--greeting-ms', String(SLOW.greetingMs), '--reply-ms', String(SLOW.replyMs)]);
+  try {
+    const run = await engine(db, slow.url, SLOW.mails);
+    // the delays allow: one greeting (the connections open together), then 3 slow replies per mail, 5 mails at a time
+    const ideal = (SLOW.greetingMs + Math.ceil(SLOW.mails / POOL.maxConnections) * 3 * SLOW.replyMs) / 1000;
+    console.log(
+      `slow server (greeting ${SLOW.greetingMs / 1000} s, ${SLOW.replyMs} ms per reply, ${SLOW.mails} recipients): engine ${fmt(run.seconds, 1)} s, ideal ${fmt(ideal, 1)} s, ideal/time ${fmt(ideal / run.seconds, 2)}`,
+    );
+  } finally {
+    await slow.stop();
+  }
+}
+
+/** CPU time and peak RSS of 1,000 mails, each measured in a fresh process (bench/send-one.ts), median of 3. */
+async function costRows(sinkUrl: string, databaseUrl: string): Promise<void> {
+  const one = (mode: 'engine' | 'raw'): Promise<{ seconds: number; cpuMs: number; maxRssMb: number }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/send-one.ts'), mode, '1000', sinkUrl, databaseUrl], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`send-one ${mode} exited ${code}`))));
+    });
+  console.log('per 1,000 mails, each in a fresh process (median of 3): sending time, CPU time (user + system) of the send, peak RSS of the process');
+  const results: Record<string, { seconds: number; cpuMs: number; maxRssMb: number }> = {};
+  for (const mode of ['raw', 'engine'] as const) {
+    const runs = [];
+    for (let i = 0; i < 3; i += 1) runs.push(await one(mode));
+    results[mode] = { seconds: medianOf(runs.map((r) => r.seconds)), cpuMs: medianOf(runs.map((r) => r.cpuMs)), maxRssMb: medianOf(runs.map((r) => r.maxRssMb)) };
+    const r = results[mode]!;
+    console.log(`  ${mode.padEnd(6)} ${fmt(r.seconds, 2)} s, CPU ${fmt(r.cpuMs)} ms, peak RSS ${fmt(r.maxRssMb)} MB`);
+  }
+  console.log(`  engine / raw: time ${fmt(results.engine!.seconds / results.raw!.seconds, 2)}, CPU ${fmt(results.engine!.cpuMs / results.raw!.cpuMs, 2)}`);
+}
 
 async function main(): Promise<void> {
   const sink = await startSink();
@@ -129,24 +133,31 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: url, embeddedPostgresPort: 0, dataDir: '/tmp' });
   try {
     console.log(`pool: ${POOL.maxConnections} connections, ${POOL.maxMessages} mails per connection; SMTP sink in its own process`);
-    // warm-up: JIT, connections. Then raw and engine alternate for 5 rounds; each round's ratio compares two runs
-    // made under the same load (the machine is shared and noisy), and the median round is the figure
-    await rawNodemailer(sink.url, 500);
-    const rounds: Array<{ raw: number; engine: number; ratio: number }> = [];
-    for (let round = 0; round < 5; round += 1) {
-      const raw = await rawNodemailer(sink.url, 10_000);
-      const run = await engine(db, sink.url, 10_000);
-      rounds.push({ raw, engine: run.rate, ratio: run.rate / raw });
+    // `npm run bench:send -- --no-rounds` skips the speed rounds (to measure the other rows alone)
+    if (!process.argv.includes('--no-rounds')) {
+      // warm-up: JIT, connections. Then raw and engine alternate for 5 rounds; each round's ratio compares two runs
+      // made under the same load (the machine is shared and noisy), and the median round is the figure
+      await rawNodemailer(sink.url, 500);
+      const rounds: Array<{ raw: number; engine: number; ratio: number }> = [];
+      for (let round = 0; round < 5; round += 1) {
+        const raw = await rawNodemailer(sink.url, 10_000);
+        const run = await engine(db, sink.url, 10_000);
+        rounds.push({ raw, engine: run.rate, ratio: run.rate / raw });
+      }
+      const sorted = rounds.slice().sort((a, b) => a.ratio - b.ratio);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      console.log('round  raw pooled nodemailer  engine (runMailing)  ratio   (10,000 mails each, msgs/s)');
+      rounds.forEach((r, i) => console.log(`${String(i + 1).padStart(5)}  ${fmt(r.raw).padStart(21)}  ${fmt(r.engine).padStart(19)}  ${fmt(r.ratio, 2)}`));
+      console.log(`median round: raw ${fmt(median.raw)} msgs/s, engine ${fmt(median.engine)} msgs/s, ratio ${fmt(median.ratio, 2)} (goal ≥ 0.80)`);
+      console.log(`best of each: raw ${fmt(Math.max(...rounds.map((r) => r.raw)))}, engine ${fmt(Math.max(...rounds.map((r) => r.engine)))} msgs/s`);
     }
-    const sorted = rounds.slice().sort((a, b) => a.ratio - b.ratio);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log('round  raw pooled nodemailer  engine (runMailing)  ratio   (10,000 mails each, msgs/s)');
-    rounds.forEach((r, i) => console.log(`${String(i + 1).padStart(5)}  ${fmt(r.raw).padStart(21)}  ${fmt(r.engine).padStart(19)}  ${fmt(r.ratio, 2)}`));
-    console.log(`median round: raw ${fmt(median.raw)} msgs/s, engine ${fmt(median.engine)} msgs/s, ratio ${fmt(median.ratio, 2)} (goal ≥ 0.80)`);
-    console.log(`best of each: raw ${fmt(Math.max(...rounds.map((r) => r.raw)))}, engine ${fmt(Math.max(...rounds.map((r) => r.engine)))} msgs/s`);
     await personalisedHtml(db, sink.url, process.argv.includes('--quick'));
     // `npm run bench:send -- --quick` stops here
     if (process.argv.includes('--quick')) return;
+    await slowServerRow(db);
+    await costRows(sink.url, db.url);
+    // `npm run bench:send -- --no-memory` stops here
+    if (process.argv.includes('--no-memory')) return;
     const gcNote = (globalThis as { gc?: unknown }).gc ? 'live heap after GC' : 'heap (run with --expose-gc for the live heap)';
     for (const n of [10_000, 100_000]) {
       const run = await engine(db, sink.url, n, true);
@@ -192,7 +203,7 @@ async function rawNodemailerHtml(url: string, n: number, html: string, text: str
 }
 
 async function prepareHtmlMailing(db: Database, n: number, html: string, text: string): Promise<number> {
-  const mailingId = await prepareMailing(db, n);
+  const mailingId = await prepareMailing(db, n, HTML_SUBJECT, text);
   await db.sequelize.query(
     `UPDATE messages m SET subject = $2, html = $3, body = $4 FROM mailings g WHERE g.id = $1 AND m.id = g.message_id`,
     { bind: [mailingId, HTML_SUBJECT, html, text] },

@@ -1,8 +1,21 @@
 // A plain smtp-server that accepts and discards every mail, run as its own process so it does not share the
 // benchmark's event loop; prints its port, counts mails, exits on SIGTERM (printing the count, and the times of the
 // first connection and of the last mail, ms since the epoch, for bench/cli.ts).
+// `--greeting-ms N` delays the 220 greeting, `--reply-ms N` each reply to MAIL FROM, RCPT TO and the end of DATA
+// (a slow server, for the benchmark's "slow server" row).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+
+function knob(name: string): number {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? 0 : Number(process.argv[at + 1] ?? 0);
+}
+const greetingMs = knob('--greeting-ms');
+const replyMs = knob('--reply-ms');
+const later = (ms: number, then: () => void): void => {
+  if (ms > 0) setTimeout(then, ms);
+  else then();
+};
 
 let received = 0;
 let firstConnectionAt = 0;
@@ -14,14 +27,20 @@ const server = new SMTPServer({
   logger: false,
   onConnect(_session, callback) {
     firstConnectionAt ||= Date.now();
-    callback();
+    later(greetingMs, () => callback());
+  },
+  onMailFrom(_address, _session, callback) {
+    later(replyMs, () => callback());
+  },
+  onRcptTo(_address, _session, callback) {
+    later(replyMs, () => callback());
   },
   onData(stream, _session, callback) {
     stream.on('data', () => undefined);
     stream.on('end', () => {
       received += 1;
       lastMailAt = Date.now();
-      callback();
+      later(replyMs, () => callback());
     });
   },
 });

@@ -17,6 +17,12 @@ export interface MailSendErrorDetails {
    * lost connection, a garbled reply): the server may well have accepted it, so it must not be sent again.
    */
   unknownOutcome?: boolean;
+  /**
+   * True when the connection never became ready to carry a mail: refused, unreachable, no greeting (or a refusing
+   * one), a TLS failure, the login refused. Such a failure says nothing about the mail or its recipient, only about
+   * the server, so the sending engine counts it per run (a dead server is found once, not once per recipient).
+   */
+  connectionLevel?: boolean;
   cause?: unknown;
 }
 
@@ -28,6 +34,7 @@ export class MailSendError extends OperationalError {
   readonly code?: string;
   readonly command?: string;
   readonly unknownOutcome: boolean;
+  readonly connectionLevel: boolean;
 
   constructor(message: string, details: MailSendErrorDetails) {
     super(message, { cause: details.cause });
@@ -37,6 +44,7 @@ export class MailSendError extends OperationalError {
     this.code = details.code;
     this.command = details.command;
     this.unknownOutcome = details.unknownOutcome ?? false;
+    this.connectionLevel = details.connectionLevel ?? false;
   }
 
   get permanent(): boolean {
@@ -79,6 +87,10 @@ const TIMEOUT_DESCRIPTIONS: Record<string, string> = {
   UPGRADE_TIMEOUT: 'the TLS upgrade with the mail server did not finish in time',
   SOCKET_TIMEOUT: 'the mail server stopped answering (socket timeout)',
 };
+
+/** Socket and nodemailer codes of a connection that never became ready (see MailSendErrorDetails.connectionLevel). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EDNS', 'ETLS', 'EAUTH', 'ENOAUTH']);
+const CONNECTION_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
 
 interface RawMailError {
   message?: unknown;
@@ -155,11 +167,19 @@ export function classifyMailError(error: unknown, context: MailErrorContext = {}
     description = (code && DESCRIPTIONS[code]) ?? (temporary ? 'sending failed' : 'the mail cannot be sent');
   }
 
+  // a greeting that is not 220 (421 busy, garbage) is nodemailer's EPROTOCOL on the command 'CONN'
+  const connectionLevel =
+    context.messageSent !== true &&
+    (CONNECTION_CODES.has(text(raw.code) ?? '') ||
+      CONNECTION_CODES.has(text(raw.originalCode) ?? '') ||
+      (code === 'ETIMEDOUT' && CONNECTION_TIMEOUTS.has(text(raw.timeoutType) ?? '')) ||
+      (text(raw.code) === 'EPROTOCOL' && text(raw.command) === 'CONN'));
+
   // nodemailer's own text only adds something when the server's reply is not already quoted
   const detail = `${description}${response === undefined ? ` (${original})` : ''}`;
   if (context.messageSent === true && responseCode === undefined) {
     const message = `Outcome unknown: the message was sent but the mail server gave no verdict on it (${detail}); it may have been accepted, so it is not sent again`;
     return new MailSendError(message, { temporary, response, code, command, unknownOutcome: true, cause: error });
   }
-  return new MailSendError(`Mail not sent: ${detail}`, { temporary, responseCode, response, code, command, cause: error });
+  return new MailSendError(`Mail not sent: ${detail}`, { temporary, responseCode, response, code, command, connectionLevel, cause: error });
 }

@@ -26,7 +26,11 @@ export interface SmtpTimeouts {
 export interface SmtpPoolSettings {
   /** Parallel connections to the server. */
   maxConnections: number;
-  /** Mails sent over one connection before it is replaced (servers often cap this). */
+  /**
+   * Mails sent over one connection before it is replaced. Unbounded by default: a connection serves the whole run
+   * and is replaced only when the server closes it (a server that caps mails per connection says so with a 421 or
+   * by closing, and the pool opens a new one).
+   */
   maxMessages: number;
   /**
    * How often nodemailer may move a mail to a fresh connection when the server dropped the idle
@@ -47,6 +51,11 @@ export interface SmtpTransportOptions {
   logger?: (line: string) => void;
   /** Sign every mail with this key (DKIM); unset: unsigned. */
   dkim?: DkimSettings;
+  /**
+   * close() waits this long for the sends in flight, then closes their connections anyway (a stalled server must
+   * not hold a process that is shutting down); those sends fail. Default 3 s.
+   */
+  closeGraceMs?: number;
 }
 
 /**
@@ -67,7 +76,7 @@ export const DEFAULT_SMTP_TIMEOUTS: Readonly<SmtpTimeouts> = Object.freeze({
 
 export const DEFAULT_SMTP_POOL: Readonly<SmtpPoolSettings> = Object.freeze({
   maxConnections: 5,
-  maxMessages: 100,
+  maxMessages: Infinity,
   maxRequeues: 2,
 });
 
@@ -242,8 +251,16 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
 
     async close(): Promise<void> {
       closed = true;
-      await Promise.allSettled([...inFlight]);
-      transporter.close();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        Promise.allSettled([...inFlight]).then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), options.closeGraceMs ?? 3000);
+        }),
+      ]);
+      clearTimeout(timer);
+      // nodemailer 10's pool: `force` also closes the connections that are delivering (their sends fail)
+      (transporter.close as (options?: { force?: boolean }) => void)({ force: gaveUp });
     },
   };
 }

@@ -34,6 +34,6 @@ export interface MailTransport {
   send(mail: OutgoingMail): Promise<SentInfo>;
   /** Connects and logs in once, to tell at start-up whether the server is reachable; rejects with a MailSendError. */
   verify(): Promise<void>;
-  /** Lets sends in flight finish, then closes every connection. */
+  /** Lets sends in flight finish (waiting a bounded time: a stalled server must not hold a shutdown), then closes every connection. */
   close(): Promise<void>;
 }

@@ -33,6 +33,12 @@ export interface EngineDeps {
   retry?: RetryPolicy;
   /** The service-wide send-rate limit (SEND_RATE), one per process; absent: unlimited. */
   rateLimit?: RateLimiter;
+  /** Connection-level failures (refused, no greeting, TLS, login) in a row, across the pool, after which the run stops opening connections. */
+  maxConnectionFailures?: number;
+  /** Wait before a delivery whose connection failed is tried again (a re-check of the server). */
+  connectionRecheckMs?: number;
+  /** Once a run is stopped (shutdown, cancelled, lease lost), how long the mails in flight are waited for before it is handed over anyway. */
+  stopGraceMs?: number;
   /** Asked between sends: true makes the run stop early, resumable at once by any process (shutdown). */
   shouldStop?: () => boolean;
   /** Called after each written group of results (progress bars). */
@@ -86,5 +92,8 @@ export interface EngineSettings {
   flushEvery: number;
   flushIntervalMs: number;
   retry: RetryPolicy;
+  maxConnectionFailures: number;
+  connectionRecheckMs: number;
+  stopGraceMs: number;
   messageIdDomain: string;
 }

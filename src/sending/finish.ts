@@ -21,6 +21,19 @@ export interface RunEnd {
   paused?: boolean;
 }
 
+/**
+ * The deliveries a run did not get to because the mail server was found dead: failed, with the server's state as
+ * the reason ("not tried: …") and their tries as they were. The run finishes as a failure saying so; the next
+ * scheduled run (or the command line) sends to them again.
+ */
+export async function markNotTried(sequelize: Sequelize, attemptId: number, serverState: string): Promise<void> {
+  await sequelize.query(
+    `UPDATE deliveries SET status = 'failed', response = $2, updated_at = now()
+     WHERE attempt_id = $1 AND status IN ('pending', 'sending')`,
+    { bind: [attemptId, `not tried: the mail server failed for every recipient: ${serverState}`.slice(0, 2000)] },
+  );
+}
+
 /** Ends the run once its send loop stopped and its results are written. */
 export async function endRun(end: RunEnd): Promise<RunOutcome> {
   const { sequelize, log, attemptId, mailingId } = end;

@@ -23,7 +23,7 @@ import { loadRunContent } from './build-mail.js';
 import { claimAttempt, openAttempt, runnerName } from './claim.js';
 import { DeliveryBatches } from './delivery-batches.js';
 import type { EngineDeps, EngineSettings, RunOptions, RunOutcome } from './engine-types.js';
-import { endRun } from './finish.js';
+import { endRun, markNotTried } from './finish.js';
 import { startTally } from './progress.js';
 import { throttleRun } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
@@ -62,6 +62,9 @@ function settingsOf(deps: EngineDeps): EngineSettings {
     flushEvery: deps.flushEvery ?? 200,
     flushIntervalMs: deps.flushIntervalMs ?? 50,
     retry: deps.retry ?? DEFAULT_RETRY_POLICY,
+    maxConnectionFailures: deps.maxConnectionFailures ?? 3,
+    connectionRecheckMs: deps.connectionRecheckMs ?? 1000,
+    stopGraceMs: deps.stopGraceMs ?? 4000,
     messageIdDomain: deps.messageIdDomain ?? 'mailing.local',
   };
 }
@@ -89,12 +92,17 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const batches = new DeliveryBatches(sequelize, attemptId, settings.batchSize, () => watch.halted());
   const watch = watchRun({ sequelize, log, attemptId, me, ...settings, shouldStop: deps.shouldStop, onHalt: () => batches.drop() });
   const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => { tally.add(results); deps.metrics?.mailResults(results); } });
+  let serverDown: string | undefined;
   try {
     const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId);
-    await sendAll({ transport: deps.transport, content, batches, writer, watch, retry: settings.retry, concurrency: settings.concurrency, rateLimit });
+    ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit }));
   } finally {
     watch.stop();
-    await writer.flush();
+    await writer.close();
+  }
+  if (serverDown !== undefined && !watch.halted()) {
+    log.warn(`attempt ${attemptId} of mailing ${mailingId}: the mail server looks dead, the rest is not tried: ${serverDown}`);
+    await markNotTried(sequelize, attemptId, serverDown);
   }
   const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost, paused: watch.paused });
   await logRunEnd(deps, outcome);

@@ -23,6 +23,11 @@ export interface ResultWriter {
   record(result: DeliveryResult): void;
   /** Writes what is queued; resolves when every group queued so far is written (or its failure logged). */
   flush(): Promise<void>;
+  /**
+   * Writes what is queued and takes no more: a send that ends after its run was handed over (stopped with mails
+   * still in flight) leaves its delivery as it is, for the next holder.
+   */
+  close(): Promise<void>;
 }
 
 export interface WriteBehindOptions {
@@ -78,13 +83,19 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
     return flushing;
   };
 
+  let closed = false;
   return {
     record(result: DeliveryResult): void {
+      if (closed) return;
       pending.push(result);
       if (pending.length >= options.flushEvery) void flush();
       else flushTimer ??= setTimeout(() => void flush(), options.flushIntervalMs);
     },
     flush,
+    close(): Promise<void> {
+      closed = true;
+      return flush();
+    },
   };
 }
 

@@ -12,6 +12,8 @@ interface Knobs {
   concurrency?: number;
   batchSize?: number;
   flushEvery?: number;
+  /** The wait before each retry (50 ms unless set: a test of waiting recipients sets a long one). */
+  retryDelayMs?: number;
 }
 
 const knobs = JSON.parse(process.argv[2] ?? '{}') as Knobs;
@@ -32,7 +34,7 @@ const services = startMailingServices({
     concurrency: knobs.concurrency ?? 3,
     batchSize: knobs.batchSize ?? 200,
     ...(knobs.flushEvery === undefined ? {} : { flushEvery: knobs.flushEvery }),
-    retry: { maxTries: 3, delayMs: () => 50 },
+    retry: { maxTries: 3, delayMs: () => knobs.retryDelayMs ?? 50 },
   },
   scheduler: { name: knobs.name, processEveryMs: 200, resumeEveryMs: 300, lockLifetimeMs: 3000 },
 });

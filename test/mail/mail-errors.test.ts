@@ -169,4 +169,31 @@ describe('classifying mail errors', function () {
       expect(error.message).to.match(/^Mail not sent: /);
     });
   });
+
+  describe('connection-level failures (the server, not the mail)', function () {
+    it('when the connection is refused, the greeting or the TLS handshake times out, TLS fails, the login is refused or the greeting is not 220, then the error is connection-level', function () {
+      const cases = [
+        nodemailerError('connect ECONNREFUSED 127.0.0.1:2525', { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' }),
+        nodemailerError('Greeting never received', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'GREETING_TIMEOUT' }),
+        nodemailerError('Connection timeout', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'CONNECT_TIMEOUT' }),
+        nodemailerError('TLS handshake timed out', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'UPGRADE_TIMEOUT' }),
+        nodemailerError('Error initiating TLS - wrong version number', { code: 'ETLS', originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER', command: 'CONN' }),
+        nodemailerError('Invalid login: 535 5.7.8 Authentication credentials invalid', { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Authentication credentials invalid', command: 'AUTH PLAIN' }),
+        nodemailerError('Invalid greeting. response=421 busy: 421 busy', { code: 'EPROTOCOL', responseCode: 421, response: '421 busy', command: 'CONN' }),
+        nodemailerError('getaddrinfo ENOTFOUND smtp.nowhere.test', { code: 'EDNS', originalCode: 'ENOTFOUND', command: 'CONN' }),
+      ];
+      for (const raw of cases) expect(classifyMailError(raw).connectionLevel, raw.message).to.equal(true);
+    });
+
+    it('when a recipient is refused, the session stalls or drops mid-way, or the answer to the end of DATA never comes, then the error is not connection-level', function () {
+      const cases: Array<[Error, { messageSent?: boolean }]> = [
+        [nodemailerError('Recipient command failed: 451 4.7.1 Greylisted', { code: 'EENVELOPE', responseCode: 451, response: '451 4.7.1 Greylisted', command: 'RCPT TO' }), {}],
+        [nodemailerError('Timeout', { code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT', command: 'CONN' }), {}],
+        [nodemailerError('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }), {}],
+        [nodemailerError('Mail command failed: HELLO??', { code: 'EENVELOPE', response: 'HELLO??', command: 'MAIL FROM' }), {}],
+        [nodemailerError('Timeout', { code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT', command: 'CONN' }), { messageSent: true }],
+      ];
+      for (const [raw, context] of cases) expect(classifyMailError(raw, context).connectionLevel, raw.message).to.equal(false);
+    });
+  });
 });
