@@ -66,7 +66,9 @@ describe('one unfinished run per mailing', function () {
   describe('"send now" twice at the same moment (a double click)', () => {
     let app: TestApp;
     before(async () => {
-      app = await startTestApp({ db: db(), smtp });
+      // real-sized timeouts: this test is about one run per double click, and on a busy machine the fast test
+      // timeouts (0.4 s of silence) turn a stalled event loop into an "unknown" outcome
+      app = await startTestApp({ db: db(), smtp, smtpTimeouts: { connectionMs: 10_000, greetingMs: 10_000, socketMs: 10_000, sendMs: 30_000 } });
     });
     after(async () => {
       await app.stop();
