@@ -1,5 +1,5 @@
 // What the sending engine needs of a message: compiled once per run, personalised per recipient in the send loop.
-import { compileMessage, type CompiledMessage, type Recipient } from './compose.js';
+import { compileMessage, type CompiledMessage, type Recipient } from './compiled.js';
 
 /** A run's message, compiled once. */
 export interface RunContent {

@@ -38,6 +38,8 @@ function packagesOf(modules: string[]): Set<string> {
 }
 
 const WEB_PACKAGES = ['adminjs', '@adminjs/express', '@adminjs/sequelize', 'express', 'express-session', 'ejs', 'helmet', 'csrf-csrf'];
+/** What saving a message needs and sending does not (the stored HTML is already clean, its text part written). */
+const SAVE_TIME_PACKAGES = ['sanitize-html', 'html-to-text'];
 
 describe('the light command line', function () {
   this.timeout(60_000);
@@ -49,7 +51,7 @@ describe('the light command line', function () {
     smtp = await sharedSmtpTestServer();
   });
 
-  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server or public-site template module', async () => {
+  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server, public-site template module or message-saving package (sanitize-html, html-to-text)', async () => {
     const { code, output, modules } = await runRecorded(['send'], childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
 
     expect(code, output).to.equal(0);
@@ -58,6 +60,7 @@ describe('the light command line', function () {
     // the recorder sees what sending needs (so an empty list cannot pass for a light one)
     expect([...packages], 'the sending modules are recorded').to.include.members(['sequelize', 'pg', 'nodemailer']);
     expect(WEB_PACKAGES.filter((name) => packages.has(name)), 'web packages loaded').to.deep.equal([]);
+    expect(SAVE_TIME_PACKAGES.filter((name) => packages.has(name)), 'message-saving packages loaded').to.deep.equal([]);
     const ours = modules.filter((m) => m.includes('/dist/') && !m.includes('node_modules'));
     expect(ours.filter((m) => /[\\/]dist[\\/](admin|public-site)[\\/]|[\\/]dist[\\/]src[\\/]boot[\\/](app|server)\.js/.test(m)), 'web layer modules loaded').to.deep.equal([]);
   });
