@@ -2,6 +2,7 @@
 // sent / failed / total growing, rate and time left; only to whom may see the attempt.
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
+import { FAST_TIMEOUTS } from '../helpers/mailing-fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createClient, createMailingRow, createUser } from '../helpers/factories.js';
 import { loggedIn, type AdminClient } from '../helpers/admin-client.js';
@@ -33,7 +34,8 @@ describe('the live progress of runs', function () {
 
   before(async () => {
     smtp = await sharedSmtpTestServer();
-    app = await startTestApp({ db: db(), smtp });
+    // the server answers each mail after 250 ms: the fast test socket timeout (0.4 s) would leave no room on a busy machine
+    app = await startTestApp({ db: db(), smtp, smtpTimeouts: { ...FAST_TIMEOUTS, socketMs: 5000 } });
   });
   after(async () => {
     await app?.stop();
