@@ -1,5 +1,6 @@
 // Back-office login: the form's fields go to the domain's login check (src/accounts/login.ts), sessions are kept in
 // PostgreSQL, and the logged-in user is refreshed on every request so a block or a new permission applies at once.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -40,6 +41,46 @@ export function authenticator(ctx: ServiceContext) {
       if (redirectTo) req.session.redirectTo = redirectTo;
     }
     return toAdminUser(loggedIn.actor, loggedIn.fullName, { language: loggedIn.language, timeZone: loggedIn.timeZone }, ctx.config.appTimezone);
+  };
+}
+
+/** The e-mail of the login being checked, for the page that says it failed (see keepTypedEmail). */
+const typedEmail = new AsyncLocalStorage<string>();
+
+/**
+ * AdminJS's `authenticate`, made to remember the e-mail typed so that the page saying the login failed shows it
+ * again. AdminJS renders that page after `authenticate` returns, in the same async context, which `enterWith`
+ * (called synchronously, before the check starts) reaches.
+ */
+export function keepTypedEmail<U>(
+  authenticate: (email: unknown, password: unknown, context?: { req: Request }) => Promise<U>,
+): (email: unknown, password: unknown, context?: { req: Request }) => Promise<U> {
+  return (email, password, context) => {
+    if (typeof email === 'string' && email.length <= 320) typedEmail.enterWith(email);
+    return authenticate(email, password, context);
+  };
+}
+
+/** Public-site pages the login page links to. */
+export const SIGN_UP_PATH = '/register';
+export const FORGOT_PASSWORD_PATH = '/password/forgot';
+
+/**
+ * Gives every login page AdminJS renders what our Login component shows besides AdminJS's attributes: the links
+ * to sign up and to reset a password, and the e-mail typed before a failed login. AdminJS writes the attributes
+ * into a script as JSON inside a quoted string (unescaped), so the e-mail goes as base64: whatever a person typed
+ * (a quote, "</script>") cannot break out of it.
+ */
+export function withLoginPageExtras(admin: AdminJS): void {
+  const render = admin.renderLogin.bind(admin);
+  admin.renderLogin = (props) => {
+    const email = typedEmail.getStore();
+    return render({
+      ...props,
+      signUpUrl: SIGN_UP_PATH,
+      forgotPasswordUrl: FORGOT_PASSWORD_PATH,
+      ...(email && props.errorMessage ? { typedEmail: Buffer.from(email, 'utf8').toString('base64') } : {}),
+    } as typeof props);
   };
 }
 

@@ -9,7 +9,7 @@ import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
-import { authenticator, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
+import { authenticator, keepTypedEmail, withLoginPageExtras, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { PROGRESS_PATH, progressHandler } from './progress.js';
@@ -97,6 +97,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   dropStaleBundle(ctx);
   const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets({ checkFresh: !ctx.config.isProduction }) : undefined;
   const admin = buildAdmin(ctx, prebuilt);
+  withLoginPageExtras(admin);
   const sessions = sessionSetup(ctx);
   if (options.compression !== false) app.use(ADMIN_ROOT, compression());
   if (prebuilt) {
@@ -126,7 +127,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: inRequestLanguage(authenticator(ctx), ctx.config.appLocale), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
+    { authenticate: keepTypedEmail(inRequestLanguage(authenticator(ctx), ctx.config.appLocale)), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
     // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is

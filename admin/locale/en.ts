@@ -73,6 +73,9 @@ export const en = {
         password: 'Password',
       },
       loginButton: 'Login',
+      forgotPassword: 'Forgot your password?',
+      noAccount: 'No account yet?',
+      signUp: 'Sign up',
     },
     Dashboard: {
       loading: 'Loading…',
@@ -193,6 +196,7 @@ export const en = {
     name: 'Name',
     permissions: 'Permissions',
     memberIds: 'Members',
+    groupIds: 'Groups',
     title: 'Title',
     content: 'Text',
     imageFile: 'Image',

@@ -74,6 +74,9 @@ export const ru: Catalogue = {
         password: 'Пароль',
       },
       loginButton: 'Войти',
+      forgotPassword: 'Забыли пароль?',
+      noAccount: 'Ещё нет учётной записи?',
+      signUp: 'Зарегистрироваться',
     },
     Dashboard: {
       loading: 'Загрузка…',
@@ -191,6 +194,7 @@ export const ru: Catalogue = {
     name: 'Название',
     permissions: 'Права',
     memberIds: 'Участники',
+    groupIds: 'Группы',
     title: 'Заголовок',
     content: 'Текст',
     imageFile: 'Картинка',
