@@ -7,10 +7,12 @@ import connectPgSimple from 'connect-pg-simple';
 import { rateLimit } from 'express-rate-limit';
 import type AdminJS from 'adminjs';
 import type { ServiceContext } from '../src/context.js';
-import { checkLogin } from '../src/accounts/login.js';
+import { checkLogin, whySessionEnds } from '../src/accounts/login.js';
 import { loadActorProfile } from '../src/access/policy.js';
 import { toAdminUser, type AdminUser } from './current-admin.js';
 import { en } from './locale/en.js';
+import { languageOf, translations } from './locale/index.js';
+import { isLanguage } from '../src/languages.js';
 import { LoginRefused } from '../src/errors.js';
 
 export const SESSION_COOKIE = 'mailing.sid';
@@ -133,20 +135,42 @@ export function sessionSetup(ctx: ServiceContext): SessionSetup {
   };
 }
 
+/** A short-lived cookie carrying why a session was ended to the login page it lands on (see sessionEndedNotice). */
+export const SESSION_ENDED_COOKIE = 'mailing.session_ended';
+const SESSION_ENDED_REASONS = ['accountBlocked', 'emailNotConfirmed'] as const;
+type SessionEndedReason = (typeof SESSION_ENDED_REASONS)[number];
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
 /**
  * Re-reads the logged-in user on every back-office request (one indexed query): a blocked or deleted user's
- * session ends at once, and permissions granted or taken through groups apply to the next click.
+ * session ends at once, and permissions granted or taken through groups apply to the next click. A screen is sent
+ * to the login page, which says why (the account is blocked); the API answers 401 with that reason as its notice,
+ * in the person's language, and the screens' scripts then go to the login page too (admin/components/login.tsx).
  */
 export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const current = req.session?.adminUser;
     if (!current) return next();
     loadActorProfile(ctx.db.models, Number(current.id))
-      .then((profile) => {
+      .then(async (profile) => {
         if (!profile) {
+          const reason = await whySessionEnds(ctx.db.models, Number(current.id));
+          const language = isLanguage(current.language) ? current.language : languageOf(req, ctx.config.appLocale);
+          const catalogue = translations[language].messages;
+          const message = reason === 'accountGone' ? catalogue.sessionEnded : catalogue[reason];
+          if (reason !== 'accountGone') {
+            res.cookie(SESSION_ENDED_COOKIE, reason, { path: req.baseUrl || '/', httpOnly: true, sameSite: 'lax', maxAge: 10 * 60_000 });
+          }
           req.session.destroy(() => {
             if (req.path.startsWith('/api/')) {
-              res.status(401).json({ notice: { message: 'Your session has ended. Log in again.', type: 'error' } });
+              res.status(401).json({ notice: { message, type: 'error' } });
             } else {
               res.redirect(`${req.baseUrl}/login`);
             }
@@ -157,6 +181,22 @@ export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
         if (JSON.stringify(fresh) !== JSON.stringify(current)) req.session.adminUser = fresh;
         next();
       })
+      .catch(next);
+  };
+}
+
+/**
+ * The login page a session ended on: says why (the account is blocked), once. The reason is a catalogue key the
+ * page translates into its language (the person's, kept in the language cookie).
+ */
+export function sessionEndedNotice(admin: AdminJS): RequestHandler {
+  return (req, res, next) => {
+    const reason = cookieValue(req, SESSION_ENDED_COOKIE);
+    if (!SESSION_ENDED_REASONS.includes(reason as SessionEndedReason)) return next();
+    res.clearCookie(SESSION_ENDED_COOKIE, { path: admin.options.rootPath, httpOnly: true, sameSite: 'lax' });
+    admin
+      .renderLogin({ action: admin.options.loginPath, errorMessage: reason })
+      .then((html) => res.type('html').send(html))
       .catch(next);
   };
 }

@@ -9,7 +9,7 @@ import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
-import { authenticator, keepTypedEmail, withLoginPageExtras, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
+import { authenticator, keepTypedEmail, sessionEndedNotice, withLoginPageExtras, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { PROGRESS_PATH, progressHandler } from './progress.js';
@@ -116,6 +116,8 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   const guard = requestGuardOptions(ctx, admin);
   app.use(ADMIN_ROOT, ...noFraming(), sameOriginOnly(guard));
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
+  // the login page a session ended on (blocked) says why
+  app.get(`${ADMIN_ROOT}/login`, sessionEndedNotice(admin));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
   app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));

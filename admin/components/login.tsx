@@ -4,6 +4,7 @@ import React from 'react';
 import { useSelector } from 'react-redux';
 import { Box, Button, FormGroup, H2, H5, Input, Label, Link, MessageBox, Text } from '@adminjs/design-system';
 import { useTranslation, type ReduxState } from 'adminjs';
+import './session-watch.js';
 
 /** What admin/auth.ts puts on the page (window.__APP_STATE__). */
 interface LoginPageState {

@@ -389,6 +389,7 @@ export const en = {
     needMoreSolutions_title: 'Need more advanced solutions?',
     needMoreSolutions_subtitle: 'We are here to provide you a beautiful UX/UI design and tailor made software based (not only) on AdminJS',
     accountBlocked: 'This account is blocked. Ask an administrator to unblock it.',
+    sessionEnded: 'Your session has ended. Log in again.',
     emailNotConfirmed: 'Confirm your e-mail address first: open the link in the message we sent you.',
     invalidCredentials: 'Wrong e-mail or password.',
     tooManyRequests: 'Too many failed logins from your address. Wait a few minutes and try again.',
