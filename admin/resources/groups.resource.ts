@@ -22,6 +22,7 @@ export function groupsResource(ctx: ServiceContext): ResourceWithOptions {
         // by their names in the person's language (not "Length: 4"), chosen with labelled checkboxes
         permissions: {
           type: 'string',
+          isRequired: false, // a group may have none yet
           isArray: true,
           availableValues: ALL_PERMISSIONS.map((p) => ({ value: p, label: p })),
           components: { list: Components.Permissions, show: Components.Permissions, edit: Components.Permissions },
