@@ -24,6 +24,7 @@ import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resourc
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { adminLocale, inRequestLanguage, withProfileLanguage, withRequestLanguage } from './locale/index.js';
 import { pickerApi, unknownRoutes } from './api-routes.js';
+import { forbiddenPages } from './forbidden-page.js';
 import { audienceDownloads } from './audience-downloads.js';
 import { importsOf } from './resources/client.actions.js';
 import { backOfficeErrorHandler } from './error-answers.js';
@@ -120,7 +121,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.get(`${ADMIN_ROOT}/login`, sessionEndedNotice(admin));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin), forbiddenPages(admin, ctx.config.appLocale));
   // the clients' CSV downloads and the pickers' API: plain routes, for the logged-in user's own records
   app.use(audienceDownloads(ctx, importsOf(ctx)));
   app.use(`${ADMIN_ROOT}/api`, pickerApi(ctx));

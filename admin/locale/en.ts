@@ -351,6 +351,8 @@ export const en = {
     // AdminJS throws this one without its actionName and resourceId: a template here would show as "{{actionName}}"
     forbiddenError: 'You are not allowed to do this here.',
     anyForbiddenError: 'You are not allowed to do this.',
+    forbiddenPage_title: 'No access',
+    forbiddenPage_back: 'Back to the dashboard',
     successfullyCreated: 'Successfully created a new record',
     bulkDeleteError: 'There was an error deleting records. Check out console to see more information',
     errorFetchingRecords: 'There was an error fetching records. Check out console to see more information',

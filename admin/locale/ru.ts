@@ -345,6 +345,8 @@ export const ru: Catalogue = {
     thereWereValidationErrors: 'Проверьте поля формы: в некоторых ошибки',
     forbiddenError: 'У вас нет прав на это действие здесь.',
     anyForbiddenError: 'У вас нет прав на это действие.',
+    forbiddenPage_title: 'Нет доступа',
+    forbiddenPage_back: 'Вернуться на главную',
     successfullyCreated: 'Запись создана',
     bulkDeleteError: 'Не удалось удалить записи. Подробности — в консоли браузера',
     errorFetchingRecords: 'Не удалось загрузить записи. Подробности — в консоли браузера',
