@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ValidationError as AdminValidationError, ForbiddenError as AdminForbiddenError, NotFoundError as AdminNotFoundError } from 'adminjs';
 import { answerOf, ConflictError, ForbiddenError, NotFoundError, reportError, ValidationError, type ErrorAnswer } from '../src/errors.js';
 import { duplicateOf } from '../src/models/unique-indexes.js';
+import { phrase } from './locale/index.js';
 
 /** Domain (and Sequelize) errors as AdminJS errors, so the screens show them (forms: next to the fields). */
 export function toAdminError(error: unknown): unknown {
@@ -16,7 +17,11 @@ export function toAdminError(error: unknown): unknown {
   if (error instanceof NotFoundError) return new AdminNotFoundError(error.message, 'record');
   if (error instanceof Error && error.name === 'SequelizeUniqueConstraintError') {
     const duplicate = duplicateOf(error);
-    if (duplicate) return new AdminValidationError({ [duplicate.field]: { message: duplicate.message } }, { message: duplicate.message });
+    if (duplicate) {
+      // in the language of the screen that sent the form (English outside a request)
+      const message = phrase('en', duplicate.key);
+      return new AdminValidationError({ [duplicate.field]: { message } }, { message });
+    }
     return new AdminValidationError({}, { message: 'A record with these values already exists (e.g. the same e-mail address).' });
   }
   if (error instanceof Error && error.name === 'SequelizeValidationError') {

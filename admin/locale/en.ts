@@ -392,6 +392,10 @@ export const en = {
     needMoreSolutions_subtitle: 'We are here to provide you a beautiful UX/UI design and tailor made software based (not only) on AdminJS',
     accountBlocked: 'This account is blocked. Ask an administrator to unblock it.',
     sessionEnded: 'Your session has ended. Log in again.',
+    // a duplicate on its form field (src/models/unique-indexes.ts says which)
+    duplicateClientEmail: 'You already have a client with this e-mail',
+    duplicateUserEmail: 'A user with this e-mail already exists',
+    duplicateGroupName: 'A group with this name already exists',
     emailNotConfirmed: 'Confirm your e-mail address first: open the link in the message we sent you.',
     invalidCredentials: 'Wrong e-mail or password.',
     tooManyRequests: 'Too many failed logins from your address. Wait a few minutes and try again.',

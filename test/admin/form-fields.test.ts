@@ -5,6 +5,7 @@ import { useTestDatabase } from '../helpers/database.js';
 import { useTestApp } from '../helpers/app.js';
 import { loggedIn, type AdminClient } from '../helpers/admin-client.js';
 import { buildWorld } from './world.js';
+import { ru } from '../../admin/locale/ru.js';
 
 interface PropertyState {
   propertyPath: string;
@@ -73,5 +74,17 @@ describe('the forms\' required fields and their refusals', () => {
 
     expect(refused.body.record.errors.name.message).to.equal('Give the mailing a name');
     expect((await db().models.Mailing.findByPk(world.owned.user.mailing))!.name).to.equal(before);
+  });
+
+  it('when a Russian-speaking user saves a client with an e-mail they already have, then the e-mail field gives the reason in Russian', async () => {
+    const world = await buildWorld(db());
+    await world.users.user.update({ language: 'ru' });
+    const taken = (await db().models.Client.findByPk(world.owned.user.client))!.email;
+    const user = await loggedIn(app().url, 'user@example.test');
+
+    const refused = await user.post(`${api}/clients/actions/new`, { email: taken.toUpperCase() });
+
+    expect(refused.body.record.errors.email.message).to.equal(ru.messages.duplicateClientEmail);
+    expect(refused.body.notice.message).to.equal(ru.messages.duplicateClientEmail);
   });
 });
