@@ -152,7 +152,7 @@ function cookieValue(req: Request, name: string): string | undefined {
  * Re-reads the logged-in user on every back-office request (one indexed query): a blocked or deleted user's
  * session ends at once, and permissions granted or taken through groups apply to the next click. A screen is sent
  * to the login page, which says why (the account is blocked); the API answers 401 with that reason as its notice,
- * in the person's language, and the screens' scripts then go to the login page too (admin/components/login.tsx).
+ * in the person's language, and the screens' scripts then go to the login page too (admin/components/session-watch.ts).
  */
 export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -166,7 +166,7 @@ export function refreshAdminUser(ctx: ServiceContext): RequestHandler {
           const catalogue = translations[language].messages;
           const message = reason === 'accountGone' ? catalogue.sessionEnded : catalogue[reason];
           if (reason !== 'accountGone') {
-            res.cookie(SESSION_ENDED_COOKIE, reason, { path: req.baseUrl || '/', httpOnly: true, sameSite: 'lax', maxAge: 10 * 60_000 });
+            res.cookie(SESSION_ENDED_COOKIE, reason, { path: req.baseUrl || '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.appUrl.startsWith('https://'), maxAge: 10 * 60_000 });
           }
           req.session.destroy(() => {
             if (req.path.startsWith('/api/')) {
