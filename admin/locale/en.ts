@@ -396,6 +396,9 @@ export const en = {
     duplicateClientEmail: 'You already have a client with this e-mail',
     duplicateUserEmail: 'A user with this e-mail already exists',
     duplicateGroupName: 'A group with this name already exists',
+    // required fields left empty, as the domain words them (admin/error-answers.ts finds them by their English)
+    groupNameMissing: 'A group needs a name',
+    mailingNameMissing: 'Give the mailing a name',
     emailNotConfirmed: 'Confirm your e-mail address first: open the link in the message we sent you.',
     invalidCredentials: 'Wrong e-mail or password.',
     tooManyRequests: 'Too many failed logins from your address. Wait a few minutes and try again.',

@@ -388,6 +388,8 @@ export const ru: Catalogue = {
     duplicateClientEmail: 'У вас уже есть клиент с этим адресом',
     duplicateUserEmail: 'Пользователь с этим адресом уже есть',
     duplicateGroupName: 'Группа с таким названием уже есть',
+    groupNameMissing: 'Дайте группе название',
+    mailingNameMissing: 'Дайте рассылке название',
     emailNotConfirmed: 'Сначала подтвердите адрес эл. почты: откройте ссылку из письма, которое мы вам отправили.',
     invalidCredentials: 'Неверная эл. почта или пароль.',
     tooManyRequests: 'Слишком много неудачных попыток входа с вашего адреса. Подождите несколько минут и попробуйте снова.',

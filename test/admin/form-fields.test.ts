@@ -87,4 +87,18 @@ describe('the forms\' required fields and their refusals', () => {
     expect(refused.body.record.errors.email.message).to.equal(ru.messages.duplicateClientEmail);
     expect(refused.body.notice.message).to.equal(ru.messages.duplicateClientEmail);
   });
+
+  it('when a Russian-speaking administrator and user leave a group\'s and a mailing\'s name empty, then the name fields say so in Russian', async () => {
+    const world = await buildWorld(db());
+    await world.users.superuser.update({ language: 'ru' });
+    await world.users.user.update({ language: 'ru' });
+    const admin = await loggedIn(app().url, 'admin@example.test');
+    const user = await loggedIn(app().url, 'user@example.test');
+
+    const group = await admin.post(`${api}/groups/actions/new`, { name: '' });
+    const mailing = await user.post(`${api}/mailings/records/${world.owned.user.mailing}/edit`, { name: '' });
+
+    expect(group.body.record.errors.name.message).to.equal(ru.messages.groupNameMissing);
+    expect(mailing.body.record.errors.name.message).to.equal(ru.messages.mailingNameMissing);
+  });
 });
