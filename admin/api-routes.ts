@@ -15,7 +15,7 @@ import { backOfficeAnswer, sendBackOfficeAnswer } from './error-answers.js';
 type Kind = 'resource' | 'record' | 'bulk';
 
 /** Resource and action named by a path under the back office (API and screens), and the kind of action it takes. */
-function routeOf(path: string): { resourceId: string; action?: string; kind: Kind } | undefined {
+export function routeOf(path: string): { resourceId: string; action?: string; kind: Kind; recordId?: string } | undefined {
   let parts: string[];
   try {
     parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
@@ -28,7 +28,7 @@ function routeOf(path: string): { resourceId: string; action?: string; kind: Kin
   if (segment === undefined) return { resourceId: second, kind: 'resource' };
   if (segment === 'actions') return { resourceId: second, action: a, kind: 'resource' };
   if (segment === 'search') return { resourceId: second, action: 'search', kind: 'resource' };
-  if (segment === 'records') return { resourceId: second, action: b, kind: 'record' };
+  if (segment === 'records') return { resourceId: second, action: b, kind: 'record', recordId: a };
   if (segment === 'bulk') return { resourceId: second, action: a, kind: 'bulk' };
   return undefined;
 }

@@ -5,24 +5,39 @@ import type { NextFunction, Request, Response } from 'express';
 import { ValidationError as AdminValidationError, ForbiddenError as AdminForbiddenError, NotFoundError as AdminNotFoundError } from 'adminjs';
 import { answerOf, ConflictError, ForbiddenError, NotFoundError, reportError, ValidationError, type ErrorAnswer } from '../src/errors.js';
 import { duplicateOf } from '../src/models/unique-indexes.js';
+import { phrase } from './locale/index.js';
+import { en } from './locale/en.js';
+
+type Phrase = keyof typeof en.messages;
+const PHRASE_OF_ENGLISH = new Map(Object.entries(en.messages).map(([key, text]) => [text, key as Phrase]));
+
+/** A message the domain wrote in English, in the screen's language when the catalogue has it (else as it is). */
+function inScreenLanguage(message: string): string {
+  const key = PHRASE_OF_ENGLISH.get(message);
+  return key ? phrase('en', key) : message;
+}
 
 /** Domain (and Sequelize) errors as AdminJS errors, so the screens show them (forms: next to the fields). */
 export function toAdminError(error: unknown): unknown {
   if (error instanceof ValidationError) {
-    const fields = Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, { message }]));
-    return new AdminValidationError(fields, { message: error.message });
+    const fields = Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, { message: inScreenLanguage(message) }]));
+    return new AdminValidationError(fields, { message: inScreenLanguage(error.message) });
   }
   if (error instanceof ForbiddenError) return new AdminForbiddenError(error.message);
   if (error instanceof NotFoundError) return new AdminNotFoundError(error.message, 'record');
   if (error instanceof Error && error.name === 'SequelizeUniqueConstraintError') {
     const duplicate = duplicateOf(error);
-    if (duplicate) return new AdminValidationError({ [duplicate.field]: { message: duplicate.message } }, { message: duplicate.message });
+    if (duplicate) {
+      // in the language of the screen that sent the form (English outside a request)
+      const message = phrase('en', duplicate.key);
+      return new AdminValidationError({ [duplicate.field]: { message } }, { message });
+    }
     return new AdminValidationError({}, { message: 'A record with these values already exists (e.g. the same e-mail address).' });
   }
   if (error instanceof Error && error.name === 'SequelizeValidationError') {
     const items = (error as Error & { errors?: Array<{ path?: string; message: string }> }).errors ?? [];
-    const fields = Object.fromEntries(items.filter((item) => item.path).map((item) => [item.path!, { message: item.message }]));
-    return new AdminValidationError(fields, { message: items.map((item) => item.message).join('; ') || error.message });
+    const fields = Object.fromEntries(items.filter((item) => item.path).map((item) => [item.path!, { message: inScreenLanguage(item.message) }]));
+    return new AdminValidationError(fields, { message: items.map((item) => inScreenLanguage(item.message)).join('; ') || error.message });
   }
   if (error instanceof Error && error.name === 'SequelizeForeignKeyConstraintError') {
     return new AdminValidationError({}, { message: 'This record is still used elsewhere (e.g. a message by a mailing): remove that use first.' });

@@ -9,7 +9,7 @@ import AdminJS from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
-import { authenticator, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
+import { authenticator, keepTypedEmail, sessionEndedNotice, withLoginPageExtras, DEFAULT_LOGIN_LIMIT, loginRateLimit, refreshAdminUser, sessionSetup, SESSION_COOKIE, type LoginLimit } from './auth.js';
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { PROGRESS_PATH, progressHandler } from './progress.js';
@@ -24,6 +24,7 @@ import { blogPostsResource, uploadsFolder } from './resources/blog-posts.resourc
 import { UPLOADS_URL } from './resources/blog-image.provider.js';
 import { adminLocale, inRequestLanguage, withProfileLanguage, withRequestLanguage } from './locale/index.js';
 import { pickerApi, unknownRoutes } from './api-routes.js';
+import { forbiddenPages } from './forbidden-page.js';
 import { audienceDownloads } from './audience-downloads.js';
 import { importsOf } from './resources/client.actions.js';
 import { backOfficeErrorHandler } from './error-answers.js';
@@ -97,6 +98,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   dropStaleBundle(ctx);
   const prebuilt = (options.prebuiltAssets ?? ctx.config.isProduction) ? readPrebuiltAssets({ checkFresh: !ctx.config.isProduction }) : undefined;
   const admin = buildAdmin(ctx, prebuilt);
+  withLoginPageExtras(admin);
   const sessions = sessionSetup(ctx);
   if (options.compression !== false) app.use(ADMIN_ROOT, compression());
   if (prebuilt) {
@@ -115,9 +117,11 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   const guard = requestGuardOptions(ctx, admin);
   app.use(ADMIN_ROOT, ...noFraming(), sameOriginOnly(guard));
   app.post(`${ADMIN_ROOT}/login`, loginRateLimit(admin, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
+  // the login page a session ended on (blocked) says why
+  app.get(`${ADMIN_ROOT}/login`, sessionEndedNotice(admin));
   // the session is read here (AdminJS's router then finds it), so the user can be re-checked before AdminJS runs,
   // no body is read before that; then unknown resources and actions are answered
-  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin));
+  app.use(ADMIN_ROOT, sessions.middleware, refreshAdminUser(ctx), withProfileLanguage(), guardedBodies(guard), unknownRoutes(admin), forbiddenPages(admin, ctx.config.appLocale));
   // the clients' CSV downloads and the pickers' API: plain routes, for the logged-in user's own records
   app.use(audienceDownloads(ctx, importsOf(ctx)));
   app.use(`${ADMIN_ROOT}/api`, pickerApi(ctx));
@@ -126,7 +130,7 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: inRequestLanguage(authenticator(ctx), ctx.config.appLocale), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
+    { authenticate: keepTypedEmail(inRequestLanguage(authenticator(ctx), ctx.config.appLocale)), cookieName: SESSION_COOKIE, cookiePassword: ctx.config.sessionSecret },
     null,
     sessions.options,
     // never used (guardedBodies reads every body first and marks it read); the same limits in case it ever is

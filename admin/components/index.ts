@@ -18,7 +18,11 @@ export const Components = {
   LiveProgress: componentLoader.add('LiveProgress', source('live-progress.tsx')),
   MessagePreview: componentLoader.add('MessagePreview', source('message-preview.tsx')),
   EditNote: componentLoader.add('EditNote', source('edit-note.tsx')),
+  Permissions: componentLoader.add('Permissions', source('permissions.tsx')),
 };
+
+// the login page: the product's name, the e-mail kept after a failure, links to sign-up and forgotten password
+componentLoader.override('Login', source('login.tsx'));
 
 // every date-time of every screen in the person's zone, named (AdminJS's own components replaced)
 componentLoader.override('DefaultDatetimeShowProperty', source('date-time-show.tsx'));

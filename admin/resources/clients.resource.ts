@@ -24,7 +24,9 @@ export function clientsResource(ctx: ServiceContext): ResourceWithOptions {
       showProperties: ['id', 'email', 'fullName', 'comment', 'tags', 'unsubscribedAt', 'bouncedAt', 'bounceResponse', 'ownerId', 'createdAt', 'updatedAt'],
       properties: {
         ...ownerProperty,
-        comment: { type: 'textarea' },
+        // the database fills an empty name and comment in (''), so the form does not mark them required
+        fullName: { isRequired: false },
+        comment: { type: 'textarea', isRequired: false },
         // not a column: the client's tags as one text, "vip, Москва" (the form writes it the same way)
         tags: { type: 'string', isSortable: false, position: 4, isVisible: { list: true, filter: true, show: true, edit: true } },
         unsubscribedAt: readOnly,

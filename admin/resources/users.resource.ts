@@ -25,8 +25,12 @@ export function usersResource(ctx: ServiceContext): ResourceWithOptions {
         passwordHash: { isVisible: false },
         password: { type: 'password', isVisible: { list: false, filter: false, show: false, edit: true } },
         blockedById: { ...shownOnly, reference: 'users' },
+        // the groups the user is in: on the form of a superuser only (the layout and the domain both say so)
+        groupIds: { type: 'reference', reference: 'groups', isArray: true, isVisible: { list: false, filter: false, show: false, edit: true } },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
-        senderName: { isVisible: { list: false, filter: false, show: true, edit: true } },
+        // empty is allowed (the database fills ''): not marked required on the form
+        fullName: { isRequired: false },
+        senderName: { isRequired: false, isVisible: { list: false, filter: false, show: true, edit: true } },
         // each language by its own name; empty: the browser's language, else the service's
         language: { availableValues: LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] })) },
         // empty: the service's zone (APP_TIMEZONE)

@@ -20,6 +20,12 @@ function tr(res: Response): TFunction {
   return (res.locals as { t?: TFunction }).t ?? translator('en');
 }
 
+/** A confirmation link used before (or superseded) of an address that is confirmed: nothing to do but log in. */
+function alreadyConfirmed(res: Response) {
+  const t = tr(res);
+  return { title: t('verify.alreadyTitle'), message: t('verify.alreadyMessage'), tone: 'success', link: { href: '/admin/login', label: t('site.nav.logIn') } };
+}
+
 function invalidLink(res: Response, link: { href: string; labelKey: string }) {
   const t = tr(res);
   return { title: t('invalidLink.title'), message: t('invalidLink.message'), tone: 'warning', link: { href: link.href, label: t(link.labelKey) } };
@@ -76,7 +82,8 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     asyncRoute(async (req, res) => {
       const token = text(req.query.token);
       if (!(await accounts.isVerificationTokenValid(token))) {
-        await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
+        if ((await accounts.verificationLinkState(token)) === 'alreadyConfirmed') await sendView(res, 'message', alreadyConfirmed(res));
+        else await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
         return;
       }
       res.set('Referrer-Policy', 'no-referrer');
@@ -88,7 +95,9 @@ export function accountsRouter(accounts: AccountService, csrf: CsrfMiddleware, l
     ...form,
     asyncRoute(async (req, res) => {
       if (!(await accounts.confirmVerification(text(req.body.token)))) {
-        await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
+        // the button pressed twice, or a link already used: the address is confirmed all the same
+        if ((await accounts.verificationLinkState(text(req.body.token))) === 'alreadyConfirmed') await sendView(res, 'message', alreadyConfirmed(res));
+        else await sendView(res, 'message', invalidLink(res, { href: '/verify/resend', labelKey: 'verify.newLink' }), 400);
         return;
       }
       const t = tr(res);

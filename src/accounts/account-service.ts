@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { ValidationError } from '../errors.js';
 import { hashPassword } from './passwords.js';
 import { emailProblem, normalizeEmail, passwordProblem } from './account-rules.js';
-import { consumeToken, issueToken, peekToken } from './tokens.js';
+import { consumeToken, issueToken, peekToken, tokenOwner } from './tokens.js';
 import { endSessions } from './sessions.js';
 import { passwordResetMail, verificationMail } from './account-mail.js';
 import type { TokenPurpose } from '../models/account-token.js';
@@ -44,6 +44,11 @@ export interface AccountService {
   register(input: RegistrationInput): Promise<RegistrationResult>;
   /** True when the verification link is valid (nothing is changed). */
   isVerificationTokenValid(token: string): Promise<boolean>;
+  /**
+   * What a confirmation link that is not valid (any more) stands for: 'alreadyConfirmed' when it was issued to an
+   * account whose address is confirmed (the link was used, or a newer one was), else 'invalid'.
+   */
+  verificationLinkState(token: string): Promise<'alreadyConfirmed' | 'invalid'>;
   /** Marks the account verified; false when the link is unknown, expired or already used. */
   confirmVerification(token: string): Promise<boolean>;
   /** Sends a new link when the address belongs to an unverified, unblocked account; says nothing either way.
@@ -121,6 +126,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async isVerificationTokenValid(token) {
       return (await peekToken(models, token, 'verify')) !== undefined;
+    },
+
+    async verificationLinkState(token) {
+      const userId = await tokenOwner(models, token, 'verify');
+      if (userId === undefined) return 'invalid';
+      const user = await models.User.findByPk(userId, { attributes: ['id', 'verifiedAt'] });
+      return user?.verifiedAt ? 'alreadyConfirmed' : 'invalid';
     },
 
     async confirmVerification(token) {

@@ -1,6 +1,6 @@
 // Groups and their members (superusers only): a name, permissions from the one list in src/access, and the users
 // who hold them, written together in one transaction.
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { Group, Models } from '../models/index.js';
 import { isPermission, type Permission } from '../access/permissions.js';
 import { assertCan, type Actor } from '../access/policy.js';
@@ -57,4 +57,35 @@ export async function groupMembers(models: Pick<Models, 'UserGroup'>, groupIds: 
   const links = await models.UserGroup.findAll({ where: { groupId: { [Op.in]: [...groupIds] } }, order: [['userId', 'ASC']] });
   for (const link of links) members.get(link.groupId)?.push(link.userId);
   return members;
+}
+
+/**
+ * Makes the user's groups exactly `groupIds` (inside the caller's transaction); a group that does not exist is
+ * refused on the field. The caller has checked that the actor may (superusers only: src/accounts/users.ts).
+ */
+export async function setUserGroups(
+  models: Pick<Models, 'UserGroup' | 'Group'>,
+  userId: number,
+  groupIds: readonly number[],
+  transaction: Transaction,
+): Promise<void> {
+  const wanted = [...new Set(groupIds)];
+  if (wanted.some((id) => !Number.isInteger(id) || id <= 0)) {
+    throw new ValidationError('A chosen group is not a valid group.', { groupIds: 'A chosen group is not a valid group.' });
+  }
+  if (wanted.length > 0) {
+    const found = await models.Group.count({ where: { id: { [Op.in]: wanted } }, transaction });
+    if (found !== wanted.length) throw new ValidationError('A chosen group no longer exists.', { groupIds: 'A chosen group no longer exists.' });
+  }
+  await models.UserGroup.destroy({ where: { userId, groupId: { [Op.notIn]: wanted.length ? wanted : [0] } }, transaction });
+  for (const groupId of wanted) await models.UserGroup.findOrCreate({ where: { groupId, userId }, transaction });
+}
+
+/** The group ids of each user (ascending), for the user pages: one query for all of them. */
+export async function groupsOfUsers(models: Pick<Models, 'UserGroup'>, userIds: readonly number[]): Promise<Map<number, number[]>> {
+  const groups = new Map<number, number[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return groups;
+  const links = await models.UserGroup.findAll({ where: { userId: { [Op.in]: [...userIds] } }, order: [['groupId', 'ASC']] });
+  for (const link of links) groups.get(link.userId)?.push(link.groupId);
+  return groups;
 }

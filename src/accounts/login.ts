@@ -40,3 +40,14 @@ export async function checkLogin(models: Pick<Models, 'User' | 'Group'>, input: 
   await models.User.update({ lastLoginAt: new Date() }, { where: { id: user.id } });
   return { actor, fullName: user.fullName, language: user.language ?? null, timeZone: user.timeZone ?? null };
 }
+
+/**
+ * Why a logged-in user's session may not go on (their account changed since they logged in): the same one-word
+ * reasons as a refused login, or 'accountGone' when the user no longer exists.
+ */
+export async function whySessionEnds(models: Pick<Models, 'User'>, userId: number): Promise<'accountBlocked' | 'emailNotConfirmed' | 'accountGone'> {
+  const user = Number.isInteger(userId) && userId > 0 ? await models.User.findByPk(userId, { attributes: ['id', 'blockedAt', 'verifiedAt'] }) : null;
+  if (!user) return 'accountGone';
+  if (user.blockedAt) return 'accountBlocked';
+  return user.verifiedAt ? 'accountGone' : 'emailNotConfirmed';
+}

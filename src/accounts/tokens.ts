@@ -48,6 +48,13 @@ export async function peekToken(models: Pick<Models, 'AccountToken'>, token: str
   return row?.userId;
 }
 
+/** The user id a token was issued to, used, expired or not (undefined: no such token). */
+export async function tokenOwner(models: Pick<Models, 'AccountToken'>, token: string, purpose: TokenPurpose): Promise<number | undefined> {
+  if (!TOKEN_PATTERN.test(token)) return undefined;
+  const row = await models.AccountToken.findOne({ where: { tokenHash: hashToken(token), purpose }, attributes: ['userId'] });
+  return row?.userId;
+}
+
 /**
  * Uses the token up and returns its user id, or undefined when it is unknown, expired or already used.
  * One conditional UPDATE: two concurrent uses cannot both succeed.

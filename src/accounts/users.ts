@@ -1,13 +1,15 @@
 // Creating and changing users (the back office's People screens): who may set which field, and the one password
-// rule. A superuser sets e-mails, flags and verification; a person changes their own name, sender name, password,
-// language and time zone.
+// rule. A superuser sets e-mails, flags, verification and the groups a user is in; a person changes their own name,
+// sender name, password, language and time zone.
 import type { Models, User } from '../models/index.js';
 import { assertCan, type Actor } from '../access/policy.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hashNewPassword } from './passwords.js';
+import { setUserGroups } from './groups.js';
 
 export interface UserAccountsDeps {
-  models: Pick<Models, 'User'>;
+  /** UserGroup, Group and sequelize: only for writes that set `groupIds`. */
+  models: Pick<Models, 'User'> & Partial<Pick<Models, 'UserGroup' | 'Group' | 'sequelize'>>;
   /** bcrypt cost; tests lower it. */
   passwordCost?: number;
 }
@@ -18,6 +20,8 @@ export interface NewUser {
   fullName?: string;
   isSuperuser?: boolean;
   verifiedAt?: Date | null;
+  /** The groups the user is in (superusers only). */
+  groupIds?: readonly number[];
 }
 
 export interface UserChanges {
@@ -33,12 +37,14 @@ export interface UserChanges {
   timeZone?: string | null;
   isSuperuser?: boolean;
   verifiedAt?: Date | null;
+  /** The groups the user is in afterwards, all of them (superusers only); absent: unchanged. */
+  groupIds?: readonly number[];
 }
 
-const SUPERUSER_FIELDS: readonly (keyof UserChanges)[] = ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt', 'language', 'timeZone'];
+const SUPERUSER_FIELDS: readonly (keyof UserChanges)[] = ['email', 'fullName', 'senderName', 'password', 'isSuperuser', 'verifiedAt', 'language', 'timeZone', 'groupIds'];
 const OWN_PROFILE_FIELDS: readonly (keyof UserChanges)[] = ['fullName', 'senderName', 'password', 'language', 'timeZone'];
 
-/** The fields an actor may write on a user: a superuser's, or a person's own (name and password). */
+/** The fields an actor may write on a user: a superuser's (groups too), or a person's own (name and password). */
 export function userFields(isSuperuser: boolean | undefined): readonly (keyof UserChanges)[] {
   return isSuperuser ? SUPERUSER_FIELDS : OWN_PROFILE_FIELDS;
 }
@@ -53,14 +59,28 @@ function refuseOtherFields(actor: Actor, changes: UserChanges): void {
 export async function createUser(deps: UserAccountsDeps, actor: Actor, input: NewUser): Promise<User> {
   assertCan(actor, 'new', 'users');
   const passwordHash = await hashNewPassword(input.password, input.email ?? '', deps.passwordCost);
-  // the model checks the address and its uniqueness (the back office shows those on the field)
-  return deps.models.User.create({
+  const values = {
     email: input.email,
     fullName: input.fullName ?? '',
     passwordHash,
     isSuperuser: input.isSuperuser ?? false,
     verifiedAt: input.verifiedAt ?? null,
-  } as never);
+  };
+  // the model checks the address and its uniqueness (the back office shows those on the field)
+  if (input.groupIds === undefined) return deps.models.User.create(values as never);
+  assertCan(actor, 'edit', 'groups'); // who may set a group's members may set a user's groups
+  const models = groupModels(deps);
+  return models.sequelize.transaction(async (transaction) => {
+    const user = await deps.models.User.create(values as never, { transaction });
+    await setUserGroups(models, user.id, input.groupIds!, transaction);
+    return user;
+  });
+}
+
+function groupModels(deps: UserAccountsDeps): Pick<Models, 'UserGroup' | 'Group' | 'sequelize'> {
+  const { UserGroup, Group, sequelize } = deps.models;
+  if (!UserGroup || !Group || !sequelize) throw new Error("setting a user's groups needs the UserGroup and Group models");
+  return { UserGroup, Group, sequelize };
 }
 
 /**
@@ -76,12 +96,22 @@ export async function updateUser(
   const user = await deps.models.User.findByPk(userId);
   if (!user) throw new NotFoundError(`There is no user with id ${userId}.`);
   assertCan(actor, 'edit', 'users', { id: user.id, isSuperuser: user.isSuperuser });
-  const { password, ...rest } = changes;
+  const { password, groupIds, ...rest } = changes;
   refuseOtherFields(actor, changes);
   const values: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
   const passwordChanged = typeof password === 'string' && password !== '';
   // the new address when the superuser changes it together with the password, else the one on record
   if (passwordChanged) values.passwordHash = await hashNewPassword(password, rest.email ?? user.email, deps.passwordCost);
-  await user.update(values);
+  if (groupIds === undefined) {
+    await user.update(values);
+    return { user, passwordChanged };
+  }
+  assertCan(actor, 'edit', 'groups'); // who may set a group's members may set a user's groups
+  // the user's fields and groups together, or neither
+  const models = groupModels(deps);
+  await models.sequelize.transaction(async (transaction) => {
+    await user.update(values, { transaction });
+    await setUserGroups(models, user.id, groupIds, transaction);
+  });
   return { user, passwordChanged };
 }

@@ -4,13 +4,15 @@
 export interface Duplicate {
   field: string;
   message: string;
+  /** The screens' catalogue key of the message (admin/locale: messages.<key>), so they can say it in Russian too. */
+  key: 'duplicateClientEmail' | 'duplicateUserEmail' | 'duplicateGroupName';
 }
 
 /** Index (or constraint) name, as the migrations create it → the field a person fixes. */
 export const UNIQUE_INDEXES: Readonly<Record<string, Duplicate>> = {
-  clients_owner_email_unique: { field: 'email', message: 'You already have a client with this e-mail' },
-  users_email_unique: { field: 'email', message: 'A user with this e-mail already exists' },
-  groups_name_unique: { field: 'name', message: 'A group with this name already exists' },
+  clients_owner_email_unique: { field: 'email', message: 'You already have a client with this e-mail', key: 'duplicateClientEmail' },
+  users_email_unique: { field: 'email', message: 'A user with this e-mail already exists', key: 'duplicateUserEmail' },
+  groups_name_unique: { field: 'name', message: 'A group with this name already exists', key: 'duplicateGroupName' },
 };
 
 /** The field and message of a Sequelize unique-constraint error, when its index is one of ours. */

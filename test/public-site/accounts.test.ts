@@ -103,8 +103,37 @@ describe('accounts on the public site', function () {
       expect((await user())!.verifiedAt).to.be.instanceOf(Date);
 
       const again = await browser.get(link);
-      expect(again.status, 'a used link').to.equal(400);
-      expect(again.html).to.contain('This link does not work');
+      expect(again.status, 'a used link').to.equal(200);
+      expect(again.html).to.contain('Already confirmed').and.contain('href="/admin/login"').and.not.contain('This link does not work');
+    });
+
+    it('when a used confirmation link is opened or its button pressed again, then the page says the address is already confirmed and links to the login, in English and in Russian', async function () {
+      await register();
+      const link = await linkFromMail('new@example.test', '/verify?token=');
+      await browser.submit(link, {});
+      const token = new URL(link, app.url).searchParams.get('token')!;
+      const csrf = async () => (await browser.get('/verify/resend')).html.match(/name="_csrf" value="([^"]+)"/)![1]!;
+
+      const pressedAgain = await browser.post('/verify', { token, _csrf: await csrf() });
+      await browser.get('/language/ru?back=/');
+      const inRussian = await browser.get(link);
+
+      expect(pressedAgain.status).to.equal(200);
+      expect(pressedAgain.html).to.contain('Already confirmed').and.contain('This address is already confirmed and your account is active: log in.').and.contain('href="/admin/login"');
+      expect(inRussian.status).to.equal(200);
+      expect(inRussian.html).to.contain('Адрес уже подтверждён').and.contain('Этот адрес уже подтверждён, аккаунт активен: войдите.').and.contain('href="/admin/login"');
+    });
+
+    it('when a superseded link of an address not confirmed yet is opened, then it is still refused as not working', async function () {
+      await register();
+      const first = await linkFromMail('new@example.test', '/verify?token=');
+      await browser.submit('/verify/resend', { email: 'new@example.test' });
+      await linkFromMail('new@example.test', '/verify?token=', 2);
+
+      const old = await browser.get(first);
+
+      expect(old.status).to.equal(400);
+      expect(old.html).to.contain('This link does not work').and.not.contain('Already confirmed');
     });
 
     it('when the token is forged, then confirming fails and nothing changes', async function () {
