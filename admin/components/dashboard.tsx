@@ -45,6 +45,10 @@ const Dashboard: React.FC = () => {
   const [currentAdmin] = useCurrentAdmin();
   const zone = (currentAdmin as { timeZone?: string } | null)?.timeZone ?? 'UTC';
   const t = (key: string, options?: Record<string, unknown>): string => translateComponent(`Dashboard.${key}`, options);
+  const documentTitle = translateComponent('PageTitle.document', { page: translateComponent('PageTitle.dashboard') });
+  useEffect(() => {
+    document.title = documentTitle; // the tab names the page (a record's page named it before)
+  }, [documentTitle]);
   useEffect(() => {
     api.getDashboard().then((response) => setData(response.data as Data));
   }, []);

@@ -18,9 +18,13 @@ export const Components = {
   LiveProgress: componentLoader.add('LiveProgress', source('live-progress.tsx')),
   MessagePreview: componentLoader.add('MessagePreview', source('message-preview.tsx')),
   EditNote: componentLoader.add('EditNote', source('edit-note.tsx')),
+  AttemptDeliveries: componentLoader.add('AttemptDeliveries', source('attempt-deliveries.tsx')),
 };
 
 // every date-time of every screen in the person's zone, named (AdminJS's own components replaced)
 componentLoader.override('DefaultDatetimeShowProperty', source('date-time-show.tsx'));
 componentLoader.override('DefaultDatetimeListProperty', source('date-time-list.tsx'));
 componentLoader.override('DefaultDatetimeEditProperty', source('date-time-edit.tsx'));
+// every page's heading and tab title name the resource; statuses are coloured badges in the screen's language
+componentLoader.override('ActionHeader', source('page-header.tsx'));
+componentLoader.override('DefaultPropertyValue', source('property-value.tsx'));
