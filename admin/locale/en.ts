@@ -104,15 +104,6 @@ export const en = {
       timeLeftUnknown: 'time left not known yet',
       started: 'started {{at}}',
     },
-    // every page's heading and the browser tab's title (admin/components/page-header.tsx)
-    PageTitle: {
-      list: '{{resource}}',
-      record: '{{resource}} · {{title}}',
-      recordAction: '{{action}} · {{title}}',
-      resourceAction: '{{action}} · {{resource}}',
-      dashboard: 'Dashboard',
-      document: '{{page}} — Mailing Service',
-    },
     // a run's deliveries on its page (admin/components/attempt-deliveries.tsx)
     AttemptDeliveries: {
       title: 'Deliveries of this run',

@@ -105,15 +105,6 @@ export const ru: Catalogue = {
       timeLeftUnknown: 'сколько осталось, пока неизвестно',
       started: 'начато {{at}}',
     },
-    // заголовок каждой страницы и название вкладки браузера (admin/components/page-header.tsx)
-    PageTitle: {
-      list: '{{resource}}',
-      record: '{{resource}} · {{title}}',
-      recordAction: '{{action}} · {{title}}',
-      resourceAction: '{{action}} · {{resource}}',
-      dashboard: 'Главная',
-      document: '{{page}} — Mailing Service',
-    },
     // доставки запуска на его странице (admin/components/attempt-deliveries.tsx)
     AttemptDeliveries: {
       title: 'Доставки этого запуска',
