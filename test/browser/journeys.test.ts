@@ -26,8 +26,8 @@ interface View {
 }
 
 /** The mail server answers each message after this long while a run is watched. */
-const SERVER_DELAY_MS = 2000;
-const SLOW_SERVER_TIMEOUTS = { connectionMs: 5000, greetingMs: 5000, socketMs: 10_000, sendMs: 10_000 };
+const SERVER_DELAY_MS = 6000;
+const SLOW_SERVER_TIMEOUTS = { connectionMs: 5000, greetingMs: 5000, socketMs: 15_000, sendMs: 15_000 };
 
 const VIEWS: View[] = [
   { name: 'laptop-en', width: 1280, height: 800, locale: 'en-US', t: en },
