@@ -24,10 +24,11 @@ function describeRecipients(fallback: Language, preview: RecipientsPreview): str
 }
 
 /** One attempt as a line of the show page, in the page's language. */
-function describeAttempt(fallback: Language, a: AttemptLine): string {
+function describeAttempt(fallback: Language, a: AttemptLine, zone: string, locale: string): string {
   const labels = attemptLabels(fallback, a.status, a.trigger);
   const line = phrase(fallback, 'attemptLine', {
-    at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
+    // in the service's zone, named, as the next runs beside it (not an ISO time in UTC)
+    at: formatRunTime(a.attemptedAt, zone, locale), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
   });
   return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
 }
@@ -80,7 +81,7 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         row.audienceNow = audienceNow;
         row.messageSubject = detail.messageSubject;
         row.recipients = describeRecipients(ctx.config.appLocale, detail.recipients);
-        row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a)).join('\n');
+        row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a, zone, locale)).join('\n');
         const stopped = row.state === 'paused-by-manager' || row.state === 'completed';
         const runs = stopped
           ? []

@@ -164,6 +164,9 @@ describe('the back office screens at every width', function () {
     expect(shown).to.contain('Olga Owner <olga@example.test>');
     expect(shown).to.not.match(new RegExp(`${en.properties.ownerId}\\n\\d+\\n`));
     expect(shown).to.not.match(/Message\n\d+\n/);
+    // the latest runs say when in the service's zone, named (not an ISO time)
+    expect(shown).to.not.match(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(shown).to.match(/\(UTC\) delivered/);
     expect(errors).to.deep.equal([]);
   });
 
