@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import compression from 'compression';
-import AdminJS from 'adminjs';
+import AdminJS, { type ResourceWithOptions } from 'adminjs';
 import AdminJSExpress from '@adminjs/express';
 import { Database, Resource } from '@adminjs/sequelize';
 import type { ServiceContext } from '../src/context.js';
@@ -13,6 +13,7 @@ import { authenticator, keepTypedEmail, sessionEndedNotice, withLoginPageExtras,
 import { componentLoader, Components } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { PROGRESS_PATH, progressHandler } from './progress.js';
+import { ATTEMPT_DELIVERIES_PATH, attemptDeliveriesHandler } from './attempt-deliveries.js';
 import { clientsResource } from './resources/clients.resource.js';
 import { messagesResource } from './resources/messages.resource.js';
 import { mailingsResource } from './resources/mailings.resource.js';
@@ -29,6 +30,7 @@ import { audienceDownloads } from './audience-downloads.js';
 import { importsOf } from './resources/client.actions.js';
 import { backOfficeErrorHandler } from './error-answers.js';
 import { ASSETS_PATH, checkBundledComponents, placeComponentsBundle, readPrebuiltAssets, servePrebuiltAssets, type PrebuiltAssets } from './prebuilt-assets.js';
+import { screenStylesheet } from './screens.js';
 import { guardedBodies, importLimits, noFraming, sameOriginOnly, UPLOAD_LIMITS, type RequestGuardOptions } from './request-guard.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -52,28 +54,36 @@ function dropStaleBundle(ctx: ServiceContext): void {
   fs.rmSync(path.join(ADMIN_BUNDLE_DIR, 'bundle.js'), { force: true });
 }
 
+function adminResources(ctx: ServiceContext): ResourceWithOptions[] {
+  return [
+    mailingsResource(ctx),
+    clientsResource(ctx),
+    messagesResource(ctx),
+    attemptsResource(ctx),
+    deliveriesResource(ctx),
+    usersResource(ctx),
+    groupsResource(ctx),
+    blogPostsResource(ctx),
+  ];
+}
+
 export function buildAdmin(ctx: ServiceContext, prebuilt?: PrebuiltAssets): AdminJS {
+  const resources = adminResources(ctx);
+  const styles = [`${ADMIN_ROOT}${screenStylesheet(resources).path}`];
   return new AdminJS({
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     componentLoader,
-    resources: [
-      mailingsResource(ctx),
-      clientsResource(ctx),
-      messagesResource(ctx),
-      attemptsResource(ctx),
-      deliveriesResource(ctx),
-      usersResource(ctx),
-      groupsResource(ctx),
-      blogPostsResource(ctx),
-    ],
+    resources,
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(ctx) },
     branding: { companyName: 'Mailing Service', withMadeWithLove: false, logo: false },
     locale: adminLocale(ctx.config.appLocale),
     settings: { defaultPerPage: 20 },
     // the pre-built scripts by their hashed names (AdminJS names them by assetsCDN, which must be a full address)
-    ...(prebuilt ? { assetsCDN: `${ctx.config.appUrl}${ADMIN_ROOT}${ASSETS_PATH}/`, assets: { coreScripts: prebuilt.coreScripts } } : {}),
+    ...(prebuilt ? { assetsCDN: `${ctx.config.appUrl}${ADMIN_ROOT}${ASSETS_PATH}/` } : {}),
+    // our stylesheet (admin/screens.ts: the menu from 1024 px, a list's main columns on a phone)
+    assets: { styles, ...(prebuilt ? { coreScripts: prebuilt.coreScripts } : {}) },
   });
 }
 
@@ -107,6 +117,8 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
     placeComponentsBundle(prebuilt, ADMIN_BUNDLE_DIR);
     app.use(`${ADMIN_ROOT}${ASSETS_PATH}`, servePrebuiltAssets(prebuilt));
   }
+  const styles = screenStylesheet(admin.options.resources as ResourceWithOptions[]);
+  app.get(`${ADMIN_ROOT}${styles.path}`, styles.handler);
   app.use(ADMIN_ROOT, withRequestLanguage(ctx.config.appLocale));
 
   // uploaded blog images: images only (checked at upload), never sniffed as something else
@@ -127,6 +139,8 @@ export async function mountAdmin(app: Express, ctx: ServiceContext, options: Adm
   app.use(`${ADMIN_ROOT}/api`, pickerApi(ctx));
   // the live progress of the runs going on now, polled by the dashboard and a mailing's page
   app.get(`${ADMIN_ROOT}${PROGRESS_PATH}`, progressHandler(ctx));
+  // a run's deliveries, page by page, on the run's page
+  app.get(`${ADMIN_ROOT}${ATTEMPT_DELIVERIES_PATH}`, attemptDeliveriesHandler(ctx));
 
   const router = AdminJSExpress.buildAuthenticatedRouter(
     admin,

@@ -1,5 +1,6 @@
 // The dashboard page: mailings by status, sends of the last days and the latest attempts, as the policy allows.
 import React, { useEffect, useState } from 'react';
+import { documentTitle } from './page-title.js';
 import { Box, H2, H4, Text, Table, TableHead, TableBody, TableRow, TableCell } from '@adminjs/design-system';
 import { ApiClient, useCurrentAdmin, useTranslation } from 'adminjs';
 import { LiveRuns } from './live-progress.js';
@@ -45,6 +46,10 @@ const Dashboard: React.FC = () => {
   const [currentAdmin] = useCurrentAdmin();
   const zone = (currentAdmin as { timeZone?: string } | null)?.timeZone ?? 'UTC';
   const t = (key: string, options?: Record<string, unknown>): string => translateComponent(`Dashboard.${key}`, options);
+  const pageName = translateLabel('dashboard');
+  useEffect(() => {
+    document.title = documentTitle(pageName); // the tab names the page (a record's page named it before)
+  }, [pageName]);
   useEffect(() => {
     api.getDashboard().then((response) => setData(response.data as Data));
   }, []);

@@ -19,6 +19,7 @@ export const Components = {
   MessagePreview: componentLoader.add('MessagePreview', source('message-preview.tsx')),
   EditNote: componentLoader.add('EditNote', source('edit-note.tsx')),
   Permissions: componentLoader.add('Permissions', source('permissions.tsx')),
+  AttemptDeliveries: componentLoader.add('AttemptDeliveries', source('attempt-deliveries.tsx')),
 };
 
 // the login page: the product's name, the e-mail kept after a failure, links to sign-up and forgotten password
@@ -28,3 +29,6 @@ componentLoader.override('Login', source('login.tsx'));
 componentLoader.override('DefaultDatetimeShowProperty', source('date-time-show.tsx'));
 componentLoader.override('DefaultDatetimeListProperty', source('date-time-list.tsx'));
 componentLoader.override('DefaultDatetimeEditProperty', source('date-time-edit.tsx'));
+// every page's heading and tab title name the resource; statuses are coloured badges in the screen's language
+componentLoader.override('ActionHeader', source('page-header.tsx'));
+componentLoader.override('DefaultPropertyValue', source('property-value.tsx'));

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../../src/context.js';
 import { ScopedResource } from '../scoped-resource.js';
 import { accessFeature } from '../features/access.feature.js';
 import { reportOwners } from './report-owners.js';
+import { Components } from '../components/index.js';
 import { attemptDetailsNote } from './attempt-details.js';
 import { ATTEMPT_STATUSES, ATTEMPT_TRIGGERS } from '../../src/models/attempt.js';
 
@@ -27,17 +28,20 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       filterProperties: ['mailingId', 'status', 'trigger', 'attemptedAt'],
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
-        'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason', 'deliveryDetails',
-        'throttled',
+        'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledByName', 'cancelReason', 'deliveryDetails',
+        'throttled', 'deliveries',
       ],
       properties: {
         mailingId: { reference: 'mailings' },
         cancelledById: { reference: 'users' },
+        cancelledByName: { type: 'string', isVisible: { list: false, filter: false, show: true, edit: false } },
         status: { availableValues: ATTEMPT_STATUSES.map((s) => ({ value: s, label: s })) },
         trigger: { availableValues: ATTEMPT_TRIGGERS.map((s) => ({ value: s, label: s })) },
         serverResponse: { type: 'textarea' },
         cancelReason: { type: 'textarea' },
         deliveryDetails: { type: 'textarea', isVisible: { list: false, filter: false, show: true, edit: false } },
+        // the run's deliveries, page by page and by status (not a column: the component reads them itself)
+        deliveries: { type: 'string', components: { show: Components.AttemptDeliveries }, isVisible: { list: false, filter: false, show: true, edit: false } },
       },
     },
     features: [accessFeature('attempts')],

@@ -17,13 +17,15 @@ export function deliveriesResource(ctx: ServiceContext): ResourceWithOptions {
       id: 'deliveries',
       navigation: { name: 'Reports', icon: 'Activity' },
       sort: { sortBy: 'id', direction: 'desc' },
-      listProperties: ['id', 'attemptId', 'email', 'status', 'skipReason', 'responseCode', 'sentAt'],
+      listProperties: ['id', 'attemptId', 'email', 'clientName', 'status', 'skipReason', 'responseCode', 'sentAt'],
       filterProperties: ['mailingId', 'attemptId', 'email', 'status', 'skipReason', 'sentAt', 'createdAt'],
-      showProperties: ['id', 'attemptId', 'clientId', 'email', 'status', 'skipReason', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
+      showProperties: ['id', 'attemptId', 'clientName', 'email', 'status', 'skipReason', 'tries', 'responseCode', 'response', 'sentAt', 'updatedAt'],
       properties: {
         mailingId: { type: 'reference', reference: 'mailings', isVisible: { list: false, filter: true, show: false, edit: false } },
         attemptId: { reference: 'attempts' },
         clientId: { reference: 'clients' },
+        // the client by name (a manager may not open another user's client; an id would say nothing)
+        clientName: { type: 'string', isSortable: false, isVisible: { list: true, filter: false, show: true, edit: false } },
         status: { availableValues: DELIVERY_STATUSES.map((s) => ({ value: s, label: s })) },
         skipReason: { availableValues: SKIP_REASONS.map((s) => ({ value: s, label: s })) },
         response: { type: 'textarea' },

@@ -7,6 +7,7 @@ import type { ResourceBehaviour } from '../scoped-resource.js';
 import type { MailingInput } from '../../src/mailings/mailing-service.js';
 import { mailingRecipients, recipientLabel, type RecipientsPreview } from '../../src/mailings/recipients.js';
 import { mailingDetails, type AttemptLine } from '../../src/reports/mailing-details.js';
+import { mailingNames } from '../../src/reports/names.js';
 import { attemptLabels, pageLanguage, phrase } from '../locale/index.js';
 import { formatRunTime, nextRuns, statusWords } from '../../src/mailings/status-word.js';
 import type { Periodicity } from '../../src/models/mailing.js';
@@ -23,10 +24,11 @@ function describeRecipients(fallback: Language, preview: RecipientsPreview): str
 }
 
 /** One attempt as a line of the show page, in the page's language. */
-function describeAttempt(fallback: Language, a: AttemptLine): string {
+function describeAttempt(fallback: Language, a: AttemptLine, zone: string, locale: string): string {
   const labels = attemptLabels(fallback, a.status, a.trigger);
   const line = phrase(fallback, 'attemptLine', {
-    at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
+    // in the service's zone, named, as the next runs beside it (not an ISO time in UTC)
+    at: formatRunTime(a.attemptedAt, zone, locale), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
   });
   return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
 }
@@ -47,6 +49,13 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
     async extend(rows, detail) {
       const words = await statusWords(ctx.db.sequelize, rows.map((row) => Number(row.id)));
       for (const row of rows) row.state = words.get(Number(row.id)) ?? 'scheduled';
+      // the message and the owner by name, not by id (one query for the page)
+      const names = await mailingNames(ctx.db.sequelize, rows.map((row) => Number(row.id)));
+      for (const row of rows) {
+        const named = names.get(Number(row.id));
+        row.messageSubject = named?.messageSubject ?? null;
+        row.ownerName = named?.owner ?? null;
+      }
       // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
       if (!detail) {
         // who a run starting now would reach: chosen clients, tagged clients and "all", each client once
@@ -72,7 +81,7 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         row.audienceNow = audienceNow;
         row.messageSubject = detail.messageSubject;
         row.recipients = describeRecipients(ctx.config.appLocale, detail.recipients);
-        row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a)).join('\n');
+        row.latestAttempts = detail.latestAttempts.map((a) => describeAttempt(ctx.config.appLocale, a, zone, locale)).join('\n');
         const stopped = row.state === 'paused-by-manager' || row.state === 'completed';
         const runs = stopped
           ? []

@@ -21,11 +21,12 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
       navigation: { name: 'Mailings', icon: 'Mail' },
       // a mailing is named everywhere by its name (pickers, references, reports), never by a bare id
       titleProperty: 'name',
-      listProperties: ['id', 'name', 'messageId', 'recipientsCount', 'state', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
+      // the message and the owner by name (a manager may not open either; an id would say nothing)
+      listProperties: ['id', 'name', 'messageSubject', 'ownerName', 'recipientsCount', 'state', 'startAt', 'endAt', 'periodicity', 'nextRunAt', 'disabledAt'],
       filterProperties: ['name', 'messageId', 'status', 'periodicity', 'startAt', 'endAt', 'ownerId'],
       editProperties: ['editNote', ...MAILING_FIELDS],
       showProperties: [
-        'name', 'id', 'ownerId', 'messageId', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'state', 'periodicity', 'startAt', 'endAt',
+        'name', 'id', 'ownerName', 'messageSubject', 'audienceNow', 'audienceAll', 'tags', 'recipients', 'state', 'periodicity', 'startAt', 'endAt',
         'nextRuns', 'lastRunAt', 'disabledAt', 'disabledById', 'latestAttempts', 'liveProgress',
       ],
       properties: {
@@ -66,7 +67,8 @@ export function mailingsResource(ctx: ServiceContext): ResourceWithOptions {
         periodicity: { isRequired: true, position: 7, availableValues: PERIODICITIES.map((p) => ({ value: p, label: p })) },
         status: { isVisible: { list: false, filter: true, show: false, edit: false }, availableValues: MAILING_STATUSES.map((s) => ({ value: s, label: s })) },
         disabledById: { ...readOnly, reference: 'users' },
-        messageSubject: { ...readOnly, type: 'string' },
+        messageSubject: { type: 'string', isSortable: false, isVisible: { list: true, filter: false, show: true, edit: false } },
+        ownerName: { type: 'string', isSortable: false, isVisible: { list: true, filter: false, show: true, edit: false } },
         recipients: { ...readOnly, type: 'textarea' },
         latestAttempts: { ...readOnly, type: 'textarea' },
         // the run going on now, updating by itself (nothing shown when none is)

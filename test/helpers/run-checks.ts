@@ -35,3 +35,14 @@ export function mostInAnyWindow(times: number[], windowMs: number): number {
   }
   return most;
 }
+
+/** Polls until the check gives a value (e.g. a row the screens save asynchronously) and returns it; fails after the timeout. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
