@@ -10,8 +10,8 @@
 // saved up). We chose this over a token bucket (bursts), a sliding-window log (a row per mail) or advisory locks held
 // while sending (a lock per mail, and a stalled holder stops everyone).
 //
-// A slot is only good at its time: a mail that would start more than `tolerance` (half an interval, at least 2 ms)
-// after its slot — the process stalled (a long GC, a starved CPU), the reservation's answer came late — does not
+// A slot is only good at its time: a mail that would start more than `tolerance` (3/4 of an interval, at least
+// 2 ms) after its slot — the process stalled (a long GC, a starved CPU), the reservation's answer came late — does not
 // spend it: the slot is dropped and the mail takes the next one. Spending slots late is what crowds the arrivals at
 // the mail server (the mails of a stall would go out together). The caller takes its slot once it holds an SMTP
 // connection (MailTransport.send's `beforeStart`), so no mail waits for a connection after its slot either.
@@ -57,7 +57,7 @@ interface Waiter {
 export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = SERVICE_LIMIT): RateLimiter {
   const intervalMs = rate.periodMs / rate.count;
   const perOwner = Math.max(1, Math.floor(100 / intervalMs));
-  const tolerance = Math.max(2, intervalMs / 2);
+  const tolerance = Math.max(2, intervalMs * 0.75);
   /**
    * Reserved slots, as local times (Date.now() scale), earliest first; `free` is when the chunk's first slot would
    * have been had the limit been idle (the reservation's own delay, which is not throttling).
