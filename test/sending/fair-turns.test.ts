@@ -1,6 +1,7 @@
 // Issue 14, point 2 across processes: while one owner's big run takes the whole SEND_RATE, another owner's small
 // mailing that becomes due starts at once and gets its turns (src/sending/rate-limit.ts, round-robin by owner).
-// Real worker processes with the real scheduler, the real SMTP test server; the job is scheduled as the back office does.
+// Real worker processes with the real scheduler (the job scheduled as the back office does), and `node dist/cli.js
+// send`, which makes the due runs side by side; the real SMTP test server.
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { useTestDatabase } from '../helpers/database.js';
@@ -10,7 +11,7 @@ import { childEnv, killAll, startChild, type Child } from '../helpers/child-proc
 import { createScheduler, type Scheduler } from '../../src/scheduling/scheduler.js';
 import { silentLogger } from '../../src/log.js';
 
-describe('fair turns between owners under SEND_RATE (worker processes)', function () {
+describe('fair turns between owners under SEND_RATE (real processes)', function () {
   this.timeout(120_000);
   const db = useTestDatabase();
   let smtp: SmtpTestServer;
@@ -79,4 +80,27 @@ describe('fair turns between owners under SEND_RATE (worker processes)', functio
       expect(bigDuring).to.be.above(0);
     });
   }
+
+  it('when a 1,000-recipient mailing and, due after it, another owner\'s 3-recipient mailing are due and `node dist/cli.js send` runs with SEND_RATE=100/s, then the 3 mails arrive within 5 s of the first mail while the big run is still sending, and the command ends with both runs made', async () => {
+    const big = await dueMailingTo(db(), 1000);
+    const small = await dueMailingTo(db(), 3);
+    await small.mailing.update({ nextRunAt: new Date(big.mailing.nextRunAt!.getTime() + 60_000) });
+    const env = childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url, SEND_RATE: '100/s' });
+    const cli = startChild('dist/cli.js', ['send'], env);
+    children.push(cli);
+    const wanted = new Set(small.emails.map((e) => e.toLowerCase()));
+    await smtp.waitForMessages(1, 30_000);
+    const firstAt = Math.min(...smtp.messages.map((m) => m.receivedAt));
+    const ofSmall = (): number[] => smtp.messages.filter((m) => wanted.has(m.envelopeTo[0]!.toLowerCase())).map((m) => m.receivedAt);
+    const deadline = Date.now() + 15_000;
+    while (ofSmall().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ofSmall(), cli.output()).to.have.length(3);
+    const lastIn = Math.max(...ofSmall()) - firstAt;
+    const bigSoFar = smtp.messages.length - 3;
+    console.log(`      the 3 mails within ${lastIn} ms of the command's first mail; ${bigSoFar} of the big run's 1,000 by then`);
+    expect(lastIn).to.be.at.most(5_000);
+    expect(bigSoFar).to.be.below(1000);
+    expect(await cli.exited, cli.output()).to.equal(0);
+    expect(cli.output()).to.contain('Summary: 2 run(s) made, 1003 mail(s) sent, 0 failed');
+  });
 });
