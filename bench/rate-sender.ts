@@ -1,5 +1,6 @@
 // One sending process of `npm run bench:rate`: takes slots of the shared send-rate limit (src/sending/rate-limit.ts)
-// from startAt to endAt over 5 lanes and sends one mail per slot to the SMTP server.
+// from startAt to endAt over 5 lanes and sends one mail per slot to the SMTP server (the slot taken once the mail
+// holds a connection, as the send loop does).
 // Usage: tsx bench/rate-sender.ts <databaseUrl> <smtpUrl> <rate, e.g. 50/s, or none> <limit name>; prints "ready",
 // then reads "<startAt ms> <endAt ms>" on stdin (the parent starts every sender together once all are ready).
 import { loadConfig } from '../src/config.js';
@@ -22,9 +23,16 @@ let sent = 0;
 await Promise.all(
   Array.from({ length: 5 }, async () => {
     while (Date.now() < Number(endAt)) {
-      await limiter?.take();
-      if (Date.now() >= Number(endAt)) break;
-      await transport.send({ to: `r${process.pid}-${sent}@bench.test`, subject: 'rate bench', text: 'Hello.' });
+      // as the send loop does: the slot is taken once the mail holds a connection
+      const late = await transport
+        .send({ to: `r${process.pid}-${sent}@bench.test`, subject: 'rate bench', text: 'Hello.' }, {
+          beforeStart: async () => {
+            await limiter?.take();
+            if (Date.now() >= Number(endAt)) throw new Error('late');
+          },
+        })
+        .then(() => false, (error: unknown) => (error as Error).message === 'late');
+      if (late) break;
       sent += 1;
     }
   }),

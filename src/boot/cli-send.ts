@@ -8,39 +8,68 @@ import type { RunProgress } from '../sending/run-mailing.js';
 import { runMailingNow } from '../sending/run-now.js';
 import { openServices } from './services.js';
 
-/** Progress on stdout: a bar per run on a terminal (the bar's module is loaded only then), a line every second otherwise. */
-async function progressReporter(out: NodeJS.WriteStream): Promise<{ update(p: RunProgress): void; done(): void }> {
+/** Due runs the command makes side by side, as many as one scheduler makes at once (src/scheduling/scheduler.ts). */
+const RUNS_AT_ONCE = 4;
+
+interface ProgressReporter {
+  update(p: RunProgress): void;
+  /** A line of output (above the bars on a terminal). */
+  line(text: string): void;
+  /** The run of this attempt is over: its bar goes. */
+  done(attemptId: number | undefined): void;
+  stop(): void;
+}
+
+/**
+ * Progress on stdout: a bar per run on a terminal (the bar's module is loaded only then; several runs, several
+ * bars), a line per run every second otherwise.
+ */
+async function progressReporter(out: NodeJS.WriteStream): Promise<ProgressReporter> {
   if (out.isTTY) {
-    const { SingleBar, Presets } = await import('cli-progress');
-    let bar: SingleBar | undefined;
-    let attempt = 0;
+    const { MultiBar, Presets } = await import('cli-progress');
+    const bars = new MultiBar({ format: 'mailing {mailing} [{bar}] {value}/{total} sent or failed | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+    const byAttempt = new Map<number, SingleBar>();
     return {
       update(p) {
-        if (p.attemptId !== attempt) {
-          bar?.stop();
-          attempt = p.attemptId;
-          bar = new SingleBar({ format: `mailing ${p.mailingId} [{bar}] {value}/{total} sent or failed | {eta_formatted} left`, hideCursor: true }, Presets.shades_classic);
-          bar.start(p.total, 0);
+        let bar = byAttempt.get(p.attemptId);
+        if (!bar) {
+          bar = bars.create(p.total, 0, { mailing: p.mailingId });
+          byAttempt.set(p.attemptId, bar);
         }
-        bar?.update(p.sent + p.failed);
+        bar.update(p.sent + p.failed);
       },
-      done() {
-        bar?.stop();
-        bar = undefined;
-        attempt = 0;
+      line(text) {
+        if (byAttempt.size > 0) bars.log(text);
+        else out.write(text);
+      },
+      done(attemptId) {
+        const bar = attemptId === undefined ? undefined : byAttempt.get(attemptId);
+        if (!bar) return;
+        bars.remove(bar);
+        byAttempt.delete(attemptId!);
+      },
+      stop() {
+        bars.stop();
+        byAttempt.clear();
       },
     };
   }
-  let last = 0;
+  const last = new Map<number, number>();
   return {
     update(p) {
       const now = Date.now();
-      if (now - last < 1000 && p.sent + p.failed < p.total) return;
-      last = now;
+      if (now - (last.get(p.attemptId) ?? 0) < 1000 && p.sent + p.failed < p.total) return;
+      last.set(p.attemptId, now);
       out.write(`mailing ${p.mailingId}: ${p.sent + p.failed}/${p.total} (${p.sent} sent, ${p.failed} failed)\n`);
     },
-    done() {
-      last = 0;
+    line(text) {
+      out.write(text);
+    },
+    done(attemptId) {
+      if (attemptId !== undefined) last.delete(attemptId);
+    },
+    stop() {
+      last.clear();
     },
   };
 }
@@ -75,16 +104,23 @@ export async function send(mailingId: number | undefined, log: Logger): Promise<
       for (const resumed of await planner.resumeUnfinished()) {
         if (resumed.outcome.kind === 'skipped') continue;
         results.push(resumed);
-        progress.done();
-        process.stdout.write(`resumed attempt ${resumed.attemptId}: ${describe(resumed)}\n`);
+        progress.done(resumed.attemptId);
+        progress.line(`resumed attempt ${resumed.attemptId}: ${describe(resumed)}\n`);
       }
       const due = await planner.dueMailingIds();
-      process.stdout.write(`${due.length} mailing(s) due now\n`);
-      for (const id of due) {
-        results.push(await planner.runDue(id, 'cli'));
-        progress.done();
-        process.stdout.write(`${describe(results[results.length - 1]!)}\n`);
-      }
+      progress.line(`${due.length} mailing(s) due now\n`);
+      // side by side, not one after the other: a small mailing due behind another user's big one starts at once,
+      // and the send-rate limit shares its slots between their owners in turn
+      const queue = [...due];
+      const runNext = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const result = await planner.runDue(id, 'cli');
+          results.push(result);
+          progress.done(result.outcome.kind === 'not-due' ? undefined : result.outcome.attemptId);
+          progress.line(`${describe(result)}\n`);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(RUNS_AT_ONCE, queue.length) }, runNext));
     } else {
       let outcome: Result['outcome'];
       try {
@@ -97,10 +133,11 @@ export async function send(mailingId: number | undefined, log: Logger): Promise<
       }
       const result: Result = { mailingId, outcome };
       results.push(result);
-      progress.done();
-      process.stdout.write(`${describe(result)}\n`);
+      progress.done(outcome.attemptId);
+      progress.line(`${describe(result)}\n`);
     }
   } finally {
+    progress.stop();
     await services.close();
   }
   const done = results.flatMap((r) => (r.outcome.kind === 'done' ? [r.outcome] : []));

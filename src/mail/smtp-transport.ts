@@ -4,7 +4,7 @@ import DKIM from 'nodemailer/lib/dkim';
 import type { SendMailOptions, SMTPPoolSentMessageInfo } from 'nodemailer';
 import { OperationalError } from '../errors.js';
 import { classifyMailError, MailSendError } from './mail-errors.js';
-import type { MailTransport, OutgoingMail, SentInfo } from './transport.js';
+import type { MailTransport, OutgoingMail, SendOptions, SentInfo } from './transport.js';
 import { DKIM_SIGNED_HEADERS, type DkimSettings } from './dkim.js';
 
 export interface SmtpTimeouts {
@@ -224,12 +224,24 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   }
 
   return {
-    async send(mail: OutgoingMail): Promise<SentInfo> {
+    async send(mail: OutgoingMail, sendOptions: SendOptions = {}): Promise<SentInfo> {
       if (closed) throw closedError();
       await slots.acquire();
       if (closed) {
         slots.release();
         throw closedError();
+      }
+      if (sendOptions.beforeStart) {
+        try {
+          await sendOptions.beforeStart();
+        } catch (error) {
+          slots.release();
+          throw error;
+        }
+        if (closed) {
+          slots.release();
+          throw closedError();
+        }
       }
       const sending = deliver(mail);
       inFlight.add(sending);

@@ -29,9 +29,19 @@ export interface SentInfo {
   responseCode?: number;
 }
 
+/** What a caller may add to one send. */
+export interface SendOptions {
+  /**
+   * Called once the mail holds a connection of the pool, right before its SMTP transaction: the send-rate limit's
+   * wait for a slot goes here, so no mail waits for a connection after its slot. When it rejects, nothing is sent
+   * and send() rejects with that same error.
+   */
+  beforeStart?: () => Promise<void>;
+}
+
 export interface MailTransport {
-  /** Hands the mail to the server; rejects with a MailSendError (see mail-errors.ts), never anything else. */
-  send(mail: OutgoingMail): Promise<SentInfo>;
+  /** Hands the mail to the server; rejects with a MailSendError (see mail-errors.ts), or with what `beforeStart` threw. */
+  send(mail: OutgoingMail, options?: SendOptions): Promise<SentInfo>;
   /** Connects and logs in once, to tell at start-up whether the server is reachable; rejects with a MailSendError. */
   verify(): Promise<void>;
   /** Lets sends in flight finish (waiting a bounded time: a stalled server must not hold a shutdown), then closes every connection. */

@@ -94,7 +94,7 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   const writer = writeBehind({ sequelize, log, attemptId, ...settings, onWritten: (results) => { tally.add(results); deps.metrics?.mailResults(results); } });
   let serverDown: string | undefined;
   try {
-    const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId);
+    const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId, content.owner.id);
     ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit }));
   } finally {
     watch.stop();

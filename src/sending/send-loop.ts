@@ -14,6 +14,9 @@ import type { RetryPolicy } from './retry-policy.js';
 import type { RunWatch } from './watch.js';
 import type { ResultWriter } from './write-behind.js';
 
+/** What the slot's wait throws when the run was stopped meanwhile: nothing was sent. */
+const STOPPED_BEFORE_START = new Error('the run was stopped before this mail started');
+
 /** How often an idle lane (everyone left is waiting for a retry) looks whether the run was stopped. */
 const IDLE_CHECK_MS = 200;
 
@@ -31,7 +34,7 @@ export interface SendLoopOptions {
   connectionRecheckMs: number;
   /** Once the run is stopped, how long the mails in flight are waited for before the loop returns anyway. */
   stopGraceMs: number;
-  /** Waits for the service's next send slot (SEND_RATE); absent when the rate is unlimited. */
+  /** Waits for the service's next send slot (SEND_RATE), once the mail holds a connection; absent when the rate is unlimited. */
   rateLimit?: () => Promise<void>;
 }
 
@@ -86,17 +89,22 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
   const send = async (turn: Turn): Promise<void> => {
     const { row } = turn;
     const tries = turn.tries + 1;
-    if (options.rateLimit) {
-      await options.rateLimit();
-      // stopped while waiting for its slot: the row stays as marked (`cancelled`, or `sending` for the next holder)
-      if (stopped()) return;
-    }
+    const { rateLimit } = options;
+    // the slot is taken once the mail holds a connection, so it starts right at its slot (rate-limit.ts)
+    const waitForSlot = rateLimit && {
+      beforeStart: async () => {
+        await rateLimit();
+        if (stopped()) throw STOPPED_BEFORE_START;
+      },
+    };
     inFlight += 1;
     try {
-      const info = await transport.send(buildMail(content, row));
+      const info = await transport.send(buildMail(content, row), waitForSlot);
       connectionFailures = 0;
       writer.record({ id: row.id, status: 'sent', tries, code: info.responseCode ?? null, response: info.response || null, sentAt: new Date() });
     } catch (raw) {
+      // stopped while waiting for its slot: the row stays as marked (`cancelled`, or `sending` for the next holder)
+      if (raw === STOPPED_BEFORE_START) return;
       const error = classifyMailError(raw);
       // the message went out and no verdict came: it may have been accepted, so it is never sent again
       if (error.unknownOutcome) {

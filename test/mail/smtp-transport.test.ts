@@ -67,6 +67,38 @@ describe('the SMTP transport', function () {
     expect(unexpected, 'unhandled errors during the test').to.deep.equal([]);
   });
 
+  it('when six sends with a beforeStart share a pool of two connections, then no more than two beforeStarts run at once, each mail arrives after its own beforeStart ended, and a beforeStart that throws sends nothing and rejects with its error', async () => {
+    let running = 0;
+    let most = 0;
+    const startedAt = new Map<string, number>();
+    const beforeStart = (to: string) => async (): Promise<void> => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      running -= 1;
+      startedAt.set(to, Date.now());
+    };
+    const recipients = Array.from({ length: 6 }, (_, i) => `slot-${i}@example.test`);
+    await Promise.all(recipients.map((to) => transport.send(mailTo(to), { beforeStart: beforeStart(to) })));
+    expect(most).to.equal(2);
+    for (const to of recipients) {
+      const mail = server.messages.find((m) => m.envelopeTo.includes(to));
+      expect(mail, to).to.not.equal(undefined);
+      expect(mail!.receivedAt).to.be.at.least(startedAt.get(to)!);
+    }
+    const refusal = new Error('stopped before its slot');
+    let caught: unknown;
+    await transport.send(mailTo('never@example.test'), { beforeStart: () => Promise.reject(refusal) }).catch((error: unknown) => {
+      caught = error;
+    });
+    expect(caught).to.equal(refusal);
+    // the connection was given back: the pool still sends
+    await transport.send(mailTo('after@example.test'));
+    const arrived = server.messages.map((m) => m.envelopeTo[0]);
+    expect(arrived).to.include('after@example.test');
+    expect(arrived).to.not.include('never@example.test');
+  });
+
   it('when the server accepts the mail, then it arrives with sender, subject, bodies and headers', async function () {
     const info = await transport.send({
       to: 'ada@example.test',

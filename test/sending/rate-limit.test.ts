@@ -66,6 +66,44 @@ describe('send-rate limit (one process)', function () {
     expect(elapsed).to.be.within(2_300, 2_900);
   });
 
+  it('when one owner has 20 mails waiting for slots and another owner then asks for 2, then the second owner gets 2 of the next 4 slots (round-robin by owner, not first come first served)', async () => {
+    const limiter = createRateLimiter(db().sequelize, { count: 100, periodMs: 1000, text: '100/s' }, 'test-round-robin');
+    const order: string[] = [];
+    const takes: Array<Promise<void>> = [];
+    for (let i = 0; i < 20; i += 1) takes.push(limiter.take('big').then(() => void order.push('big')));
+    // the big owner's queue is served for a while before the small owner arrives
+    while (order.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    const joinedAt = order.length;
+    for (let i = 0; i < 2; i += 1) takes.push(limiter.take('small').then(() => void order.push('small')));
+    await Promise.all(takes);
+    const next4 = order.slice(joinedAt, joinedAt + 4);
+    expect(next4.filter((who) => who === 'small'), order.join(' ')).to.have.length(2);
+    expect(order).to.have.length(22);
+  });
+
+  it('when the process stalls for 300 ms while three lanes wait for slots at 50/s, then the slots that went by are not spent late: no two mails start less than 4 ms apart', async () => {
+    const limiter = createRateLimiter(db().sequelize, { count: 50, periodMs: 1000, text: '50/s' }, 'test-stall');
+    const times: number[] = [];
+    let stalled = false;
+    const lane = async (): Promise<void> => {
+      for (let i = 0; i < 12; i += 1) {
+        await limiter.take();
+        times.push(performance.now());
+        if (times.length === 5 && !stalled) {
+          stalled = true;
+          // a long synchronous stretch (a big GC, a starved CPU): every timer due meanwhile fires late
+          const until = performance.now() + 300;
+          while (performance.now() < until);
+        }
+      }
+    };
+    await Promise.all([lane(), lane(), lane()]);
+    times.sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps), gaps.map((g) => g.toFixed(1)).join(' ')).to.be.at.least(4);
+    expect(times).to.have.length(36);
+  });
+
   it('when the limit is the bottleneck of a run, then the attempt is marked throttled; when it is not, then it is not', async () => {
     const transport = testTransport(smtp.url, 3);
     try {
