@@ -28,7 +28,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
         'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledById', 'cancelReason', 'deliveryDetails',
-        'throttled',
+        'throttled', 'nextRetryAt',
       ],
       properties: {
         mailingId: { reference: 'mailings' },

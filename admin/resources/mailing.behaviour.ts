@@ -28,7 +28,8 @@ function describeAttempt(fallback: Language, a: AttemptLine): string {
   const line = phrase(fallback, 'attemptLine', {
     at: a.attemptedAt.toISOString(), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
   });
-  return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
+  const next = a.status === 'retrying' && a.nextRetryAt ? `, ${phrase(fallback, 'attemptNextTry', { at: a.nextRetryAt.toISOString() })}` : '';
+  return a.serverResponse ? `${line}${next} — ${a.serverResponse}` : `${line}${next}`;
 }
 
 /** The fields a mailing form shows and the only ones a write accepts. */

@@ -27,6 +27,7 @@ import { endRun, markNotTried } from './finish.js';
 import { startTally } from './progress.js';
 import { throttleRun } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import { laterRetryPlan } from './later-retries.js';
 import { dropOrCancel, whyNotSend } from './run-check.js';
 import { sendAll } from './send-loop.js';
 import { snapshotRecipients } from './snapshot.js';
@@ -45,6 +46,7 @@ export async function runMailing(deps: EngineDeps, mailingId: number, options: R
   const attempt = await openAttempt(deps.sequelize, mailingId, options).catch(() => undefined);
   if (!attempt) return { kind: 'skipped', attemptId: undefined, reason: 'the mailing no longer exists' };
   if (attempt.finished) return { kind: 'skipped', attemptId: attempt.id, reason: 'this run was already made' };
+  if (attempt.retrying) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is waiting for later tries of some recipients: it finishes first" };
   if (attempt.paused) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is paused: resume or cancel it first" };
   if (!attempt.created) deps.log.info(`mailing ${mailingId}: resuming its unfinished attempt ${attempt.id} instead of opening another`);
   return runAttempt(deps, attempt.id);
@@ -62,6 +64,8 @@ function settingsOf(deps: EngineDeps): EngineSettings {
     flushEvery: deps.flushEvery ?? 200,
     flushIntervalMs: deps.flushIntervalMs ?? 50,
     retry: deps.retry ?? DEFAULT_RETRY_POLICY,
+    retryLaterMs: deps.retryLaterMs ?? [],
+    clock: deps.clock ?? (() => new Date()),
     maxConnectionFailures: deps.maxConnectionFailures ?? 3,
     connectionRecheckMs: deps.connectionRecheckMs ?? 1000,
     stopGraceMs: deps.stopGraceMs ?? 4000,
@@ -95,14 +99,15 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   let serverDown: string | undefined;
   try {
     const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId);
-    ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit }));
+    const laterRetryAt = laterRetryPlan(settings.retryLaterMs, settings.clock);
+    ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit, laterRetryAt }));
   } finally {
     watch.stop();
     await writer.close();
   }
   if (serverDown !== undefined && !watch.halted()) {
     log.warn(`attempt ${attemptId} of mailing ${mailingId}: the mail server looks dead, the rest is not tried: ${serverDown}`);
-    await markNotTried(sequelize, attemptId, serverDown);
+    await markNotTried(sequelize, attemptId, serverDown, settings.retryLaterMs, settings.clock());
   }
   const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost, paused: watch.paused });
   await logRunEnd(deps, outcome);
