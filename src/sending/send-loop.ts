@@ -37,6 +37,8 @@ export interface SendLoopOptions {
   rateLimit?: () => Promise<void>;
   /** When a delivery that already had `laterTries` later tries is tried again later; undefined: it fails for good (none left, or none configured). */
   laterRetryAt?: (laterTries: number) => Date | undefined;
+  /** The time each try's answer is recorded at (the engine's clock). */
+  clock?: () => Date;
 }
 
 export interface SendLoopResult {
@@ -88,11 +90,12 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
   let connectionFailures = 0;
   let serverDown: string | undefined;
   const stopped = (): boolean => watch.halted() || serverDown !== undefined;
+  const now = options.clock ?? ((): Date => new Date());
 
   /** Writes a final result; a delivery that needed more than one try (in this run or a later one) keeps each try's answer. */
   const record = (turn: Turn, result: DeliveryResult): void => {
     const history = turn.answers.length > 0 || turn.row.laterTries > 0 || result.status === 'retrying'
-      ? [...turn.answers, { try: result.tries, status: result.status, code: result.code, response: result.response, at: new Date() }]
+      ? [...turn.answers, { try: result.tries, status: result.status, code: result.code, response: result.response, at: now() }]
       : undefined;
     writer.record(history ? { ...result, history } : result);
   };
@@ -133,7 +136,7 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
         serverDown = `${(error.response ?? error.message).replace(/^Mail not sent: /, '')} (${connectionFailures} connections in a row failed)`;
       }
       const triesThisRun = tries - row.tries;
-      const answers = [...turn.answers, { try: tries, status: 'failed' as const, code: error.responseCode ?? null, response: (error.response ?? error.message).slice(0, 2000), at: new Date() }];
+      const answers = [...turn.answers, { try: tries, status: 'failed' as const, code: error.responseCode ?? null, response: (error.response ?? error.message).slice(0, 2000), at: now() }];
       if (error.temporary && triesThisRun < retry.maxTries && !watch.leaseLost && serverDown === undefined) {
         // a failed connection is re-checked soon; a refusal of the mail waits for the retry policy's backoff
         const delay = error.connectionLevel ? options.connectionRecheckMs : retry.delayMs(triesThisRun + 1);

@@ -13,6 +13,9 @@ import { SmtpTestServer } from '../helpers/smtp-test-server.js';
 import { manualClock, mailingTo, testTransport } from '../helpers/mailing-fixtures.js';
 import { testMailingServices } from '../helpers/mailing-services.js';
 import { childEnv, killAll, runCli, type Child } from '../helpers/child-process.js';
+import { useTestApp } from '../helpers/app.js';
+import { loggedIn } from '../helpers/admin-client.js';
+import { createUser } from '../helpers/factories.js';
 
 const GREYLISTED = '4.7.1 Greylisted, try again later';
 const MINUTE = 60_000;
@@ -228,6 +231,85 @@ describe('later retries of a run', function () {
     expect((await deliveryOf(attempt.id, refused)).status).to.equal('cancelled');
     await s.planner.resumeUnfinished();
     expect(smtp.rcptAttempts(refused), 'tries after the cancel').to.equal(1);
+  });
+
+  it('when a run whose recipient needed later tries ended before the retention, then pruning deletes its deliveries and their tries, and a waiting run keeps both however old it is', async () => {
+    const t0 = new Date();
+    const clock = manualClock(t0);
+    const s = processAt(clock.now);
+    const ended = await mailingTo(db(), 2);
+    smtp.refuseRecipient(ended.emails[0]!, 451, GREYLISTED, { times: 1 });
+    await firstRun(s, ended.mailing.id);
+    clock.set(new Date(t0.getTime() + 5 * MINUTE));
+    await s.planner.resumeUnfinished();
+    const old = await attemptOf(ended.mailing.id);
+    expect(old.status).to.equal('success');
+    expect(await triesOf(old.id, ended.emails[0]!)).to.have.length(2);
+    const waiting = await mailingTo(db(), 2);
+    smtp.refuseRecipient(waiting.emails[0]!, 451, GREYLISTED);
+    await firstRun(s, waiting.mailing.id);
+    const open = await attemptOf(waiting.mailing.id);
+    expect(await triesOf(open.id, waiting.emails[0]!)).to.have.length(1);
+    await db().sequelize.query(
+      "UPDATE attempts SET attempted_at = now() - interval '400 days', finished_at = CASE WHEN finished_at IS NOT NULL THEN now() - interval '400 days' END WHERE id = ANY($1::int[])",
+      { bind: [[old.id, open.id]] },
+    );
+
+    const { pruneDeliveries } = await import('../../src/reports/retention.js');
+    const done = await pruneDeliveries(db().sequelize, { days: 180, batchSize: 1, pauseMs: 1 });
+
+    expect(done).to.include({ attempts: 1, deliveries: 2 });
+    const [left] = await db().sequelize.query<{ deliveries: number; tries: number }>(
+      `SELECT (SELECT count(*)::int FROM deliveries WHERE attempt_id = $1) AS deliveries,
+              (SELECT count(*)::int FROM delivery_tries t JOIN deliveries d ON d.id = t.delivery_id WHERE d.attempt_id = $1) AS tries`,
+      { bind: [old.id], type: QueryTypes.SELECT },
+    );
+    expect(left).to.deep.equal({ deliveries: 0, tries: 0 });
+    const [orphans] = await db().sequelize.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM delivery_tries t WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = t.delivery_id)',
+      { type: QueryTypes.SELECT },
+    );
+    expect(orphans!.n, 'tries left without their delivery').to.equal(0);
+    expect(await triesOf(open.id, waiting.emails[0]!), 'the waiting run\'s tries').to.have.length(1);
+    expect((await deliveryOf(open.id, waiting.emails[0]!)).status).to.equal('retrying');
+  });
+
+  describe('in the back office', () => {
+    const app = useTestApp(db);
+
+    it("when a run waits for a later try, then its owner's attempt page shows it waiting with the next try's time, the delivery's page each try's answer, the mailing's page the next try, and another user sees none of it", async () => {
+      const t0 = new Date('2030-01-01T00:00:00Z');
+      const s = processAt(() => t0);
+      const { mailing, emails, owner } = await mailingTo(db(), 2, { startAt: new Date('2029-12-31T23:00:00Z'), endAt: new Date('2030-02-01T00:00:00Z') });
+      smtp.refuseRecipient(emails[0]!, 451, GREYLISTED);
+      await firstRun(s, mailing.id);
+      const attempt = await attemptOf(mailing.id);
+      const next = '2030-01-01T00:05:00.000Z';
+      const [delivery] = await db().sequelize.query<{ id: string }>('SELECT id::text FROM deliveries WHERE attempt_id = $1 AND email = $2', {
+        bind: [attempt.id, emails[0]],
+        type: QueryTypes.SELECT,
+      });
+      const client = await loggedIn(app().url, owner.email);
+
+      const show = await client.get(`/admin/api/resources/attempts/records/${attempt.id}/show`);
+      const params = show.body.record.params as Record<string, unknown>;
+      expect(params.status).to.equal('retrying');
+      expect(new Date(String(params.nextRetryAt)).toISOString()).to.equal(next);
+      expect(String(params.serverResponse)).to.contain(`1 waiting for a later try, the next at ${next}`).and.to.contain('451');
+      const deliveryShow = await client.get(`/admin/api/resources/deliveries/records/${delivery!.id}/show`);
+      const deliveryParams = deliveryShow.body.record.params as Record<string, unknown>;
+      expect(deliveryParams.status).to.equal('retrying');
+      expect(new Date(String(deliveryParams.retryAt)).toISOString()).to.equal(next);
+      expect(String(deliveryParams.triesLog)).to.match(/^try 1 at 2030-01-01T00:00:00\.000Z, retrying: 451 .*Greylisted/);
+      const mailingShow = await client.get(`/admin/api/resources/mailings/records/${mailing.id}/show`);
+      expect(String(mailingShow.body.record.params.latestAttempts)).to.contain(`next try at ${next}`);
+
+      const stranger = await loggedIn(app().url, (await createUser(db())).email);
+      const theirs = await stranger.get(`/admin/api/resources/attempts/records/${attempt.id}/show`);
+      expect(theirs.body?.record?.params ?? {}, 'another user reads no attempt').to.deep.equal({});
+      const theirDelivery = await stranger.get(`/admin/api/resources/deliveries/records/${delivery!.id}/show`);
+      expect(theirDelivery.body?.record?.params ?? {}, 'another user reads no delivery').to.deep.equal({});
+    });
   });
 
   describe('across processes (real time, millisecond waits)', () => {
