@@ -19,6 +19,10 @@
 // The steps: claim.ts (open, lease, hand over) → run-check.ts (disabled? blocked?) → snapshot.ts (the recipients)
 // → build-mail.ts (the run's content, once) → progress.ts → watch.ts (heartbeat, cancellation) → send-loop.ts over
 // delivery-batches.ts, results through write-behind.ts → finish.ts.
+//
+// Later retries (later-retries.ts): a temporary failure the run's own retries did not overcome, or a recipient not
+// tried because the server was found dead, becomes `retrying` while later tries are left (RETRY_LATER); the run then
+// ends as a `retrying` attempt, held by no process, that the resume sweep of any process reopens when it is due.
 import { loadRunContent } from './build-mail.js';
 import { claimAttempt, openAttempt, runnerName } from './claim.js';
 import { DeliveryBatches } from './delivery-batches.js';

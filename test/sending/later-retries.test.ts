@@ -6,6 +6,7 @@ import { QueryTypes } from 'sequelize';
 import { runMailing, type RunOutcome } from '../../src/sending/run-mailing.js';
 import { cancelRun, pauseRun } from '../../src/sending/pause.js';
 import { loadActor } from '../../src/access/policy.js';
+import { countRecipientsWaiting } from '../../src/observability/metrics.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import type { MailingServices } from '../../src/mailings/start-mailings.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -120,6 +121,7 @@ describe('later retries of a run', function () {
     expect(first.nextRetryAt?.getTime(), 'first later try due').to.equal(t0.getTime() + 5 * MINUTE);
     let attempt = await attemptOf(mailing.id);
     expect(attempt).to.include({ status: 'retrying', locked_by: null, finished_at: null });
+    expect(await countRecipientsWaiting(db().sequelize), 'the recipients-waiting gauge').to.equal(1);
 
     // not due yet: nothing happens
     clock.set(new Date(t0.getTime() + 5 * MINUTE - 1000));
@@ -231,6 +233,30 @@ describe('later retries of a run', function () {
     expect((await deliveryOf(attempt.id, refused)).status).to.equal('cancelled');
     await s.planner.resumeUnfinished();
     expect(smtp.rcptAttempts(refused), 'tries after the cancel').to.equal(1);
+  });
+
+  it("when a manager disables a mailing whose run waits for a later try, then the run is cancelled at once with the manager named, the waiting recipient is cancelled, and no sweep sends it", async () => {
+    const t0 = new Date();
+    const clock = manualClock(t0);
+    const s = processAt(clock.now);
+    const { mailing, emails } = await mailingTo(db(), 2);
+    const [refused] = emails as [string, string];
+    smtp.refuseRecipient(refused, 451, GREYLISTED);
+    await firstRun(s, mailing.id);
+    const managerUser = await createUser(db(), { permissions: ['mailing.view_all', 'mailing.disable'] });
+    const manager = (await loadActor(db().models, managerUser.id))!;
+
+    await s.mailings.disable(manager, mailing.id);
+
+    const [attempt] = await db().sequelize.query<{ id: number; status: string; cancel_reason: string | null; next_retry_at: Date | null }>(
+      'SELECT id, status, cancel_reason, next_retry_at FROM attempts WHERE mailing_id = $1',
+      { bind: [mailing.id], type: QueryTypes.SELECT },
+    );
+    expect(attempt).to.include({ status: 'cancelled', cancel_reason: `disabled by ${managerUser.email}`, next_retry_at: null });
+    expect((await deliveryOf(attempt!.id, refused)).status).to.equal('cancelled');
+    clock.set(new Date(t0.getTime() + 10 * MINUTE));
+    await s.planner.resumeUnfinished();
+    expect(smtp.rcptAttempts(refused), 'tries').to.equal(1);
   });
 
   it('when a run whose recipient needed later tries ended before the retention, then pruning deletes its deliveries and their tries, and a waiting run keeps both however old it is', async () => {
