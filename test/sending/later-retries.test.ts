@@ -11,9 +11,10 @@ import type { MailTransport } from '../../src/mail/transport.js';
 import type { MailingServices } from '../../src/mailings/start-mailings.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { manualClock, mailingTo, testTransport } from '../helpers/mailing-fixtures.js';
+import { dueMailingTo, manualClock, mailingTo, testTransport } from '../helpers/mailing-fixtures.js';
+import { until } from '../helpers/run-checks.js';
 import { testMailingServices } from '../helpers/mailing-services.js';
-import { childEnv, killAll, runCli, type Child } from '../helpers/child-process.js';
+import { childEnv, killAll, runCli, startChild, type Child } from '../helpers/child-process.js';
 import { useTestApp } from '../helpers/app.js';
 import { loggedIn } from '../helpers/admin-client.js';
 import { createUser } from '../helpers/factories.js';
@@ -72,6 +73,7 @@ describe('later retries of a run', function () {
   });
 
   async function attemptOf(mailingId: number): Promise<AttemptRow> {
+    // the mailing's one attempt (a test that waits for it to be opened reads it before it exists)
     const [row] = await db().sequelize.query<AttemptRow>(
       'SELECT id, status, next_retry_at, finished_at, sent_count, failed_count, locked_by FROM attempts WHERE mailing_id = $1 ORDER BY id',
       { bind: [mailingId], type: QueryTypes.SELECT },
@@ -342,6 +344,25 @@ describe('later retries of a run', function () {
     function env(): NodeJS.ProcessEnv {
       return childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url, RETRY_LATER: '300ms,60m', SMTP_TIMEOUTS: 'connection=2s,greeting=2s,socket=5s' });
     }
+
+    it("when two workers run and a scheduled run's recipients are still greylisted after the run's own retries, then the run waits, one worker's sweep makes the later try when due, and every recipient gets exactly one copy", async () => {
+      const { mailing, emails } = await dueMailingTo(db(), 20);
+      const greylisted = emails.slice(0, 10);
+      // the worker's own retries are 3 tries: the 4th try, the first later one, is accepted
+      for (const email of greylisted) smtp.refuseRecipient(email, 451, GREYLISTED, { times: 3 });
+      const workerEnv = childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url, RETRY_LATER: '1500ms,60m' });
+      children.push(startChild('test/helpers/test-worker.ts', [JSON.stringify({ name: 'w1' })], workerEnv));
+      children.push(startChild('test/helpers/test-worker.ts', [JSON.stringify({ name: 'w2' })], workerEnv));
+
+      await until(async () => (await attemptOf(mailing.id))?.status === 'retrying', 20_000, 'the run to wait for its later try');
+      const waiting = await attemptOf(mailing.id);
+      expect(waiting).to.include({ sent_count: 10, locked_by: null });
+      for (const email of greylisted) expect(smtp.messagesTo(email), `${email} before the later try`).to.have.length(0);
+
+      await until(async () => (await attemptOf(mailing.id)).status === 'success', 20_000, 'the later try to be made');
+      for (const email of emails) expect(smtp.messagesTo(email), email).to.have.length(1);
+      for (const email of greylisted) expect(smtp.rcptAttempts(email), email).to.equal(4);
+    });
 
     it('when the process that made a run is gone and its later try is due, then `cli.js send` in another process picks it up and sends the waiting recipient once', async () => {
       const s = processAt(() => new Date(), { retryLaterMs: [300, 60 * MINUTE] });
