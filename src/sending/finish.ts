@@ -112,7 +112,7 @@ export async function finishAttempt(sequelize: Sequelize, attemptId: number, me:
   const waiting = summary?.waiting ?? 0;
   const nextRetryAt = waiting > 0 && summary?.next_retry_at ? new Date(summary.next_retry_at) : null;
   const status = nextRetryAt ? 'retrying' : failed === 0 && sent + skipped === total ? 'success' : 'failure';
-  let serverResponse = (status === 'failure' ? summary?.first_error : summary?.last_ok) ?? null;
+  let serverResponse = (status === 'success' ? summary?.last_ok : summary?.first_error) ?? null;
   if (unknown > 0) {
     const unknownNote = `${unknown} unknown (sent, but the server gave no verdict; not resent): ${summary?.first_unknown ?? ''}`.trim();
     serverResponse = serverResponse?.trim() ? `${unknownNote} | first failure: ${serverResponse.trim()}` : unknownNote;
