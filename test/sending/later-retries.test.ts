@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { runMailing, type RunOutcome } from '../../src/sending/run-mailing.js';
 import { cancelRun, pauseRun } from '../../src/sending/pause.js';
+import { runMailingNow } from '../../src/sending/run-now.js';
+import { ConflictError } from '../../src/errors.js';
 import { loadActor } from '../../src/access/policy.js';
 import { countRecipientsWaiting } from '../../src/observability/metrics.js';
 import type { MailTransport } from '../../src/mail/transport.js';
@@ -213,7 +215,7 @@ describe('later retries of a run', function () {
     expect(smtp.rcptAttempts(refused), 'tries').to.equal(1);
   });
 
-  it('when a run waits for a later try, then pausing it keeps it waiting past its due time, and cancelling it cancels the waiting recipient', async () => {
+  it('when a run waits for a later try, then "send now" is refused naming the wait, pausing it keeps it waiting past its due time, and cancelling it cancels the waiting recipient', async () => {
     const t0 = new Date();
     const clock = manualClock(t0);
     const s = processAt(clock.now);
@@ -222,6 +224,10 @@ describe('later retries of a run', function () {
     smtp.refuseRecipient(refused, 451, GREYLISTED);
     await firstRun(s, mailing.id);
     const actor = (await loadActor(db().models, owner.id))!;
+    let refusal: unknown;
+    await runMailingNow(s.engine, mailing.id, { trigger: 'manual' }).catch((error: unknown) => (refusal = error));
+    expect(refusal).to.be.instanceOf(ConflictError);
+    expect((refusal as Error).message).to.contain('waiting to try some recipients again later');
 
     await pauseRun(db().sequelize, actor, mailing.id);
     clock.set(new Date(t0.getTime() + 10 * MINUTE));
