@@ -57,6 +57,8 @@ export interface Config {
   readonly importMaxBytes: number;
   /** SEND_RATE: mails per period for the whole service (every process that sends); undefined = unlimited. */
   readonly sendRate: SendRate | undefined;
+  /** RETRY_LATER: waits before the later tries of a run's temporary failures (ms); empty (`off`): none. */
+  readonly retryLaterMs: readonly number[];
   /** DKIM signing of every mail (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY); undefined: mails go unsigned. */
   readonly dkim: Readonly<DkimSettings> | undefined;
 }
@@ -127,6 +129,26 @@ function sendRate(env: Env, name: string): SendRate | undefined {
     throw new ConfigError(name, `must be mails per period like "14/s", "500/h" or "10000/d" (periods s, m, h, d; a number above 0 up to 1000000), got "${raw}"`);
   }
   return Object.freeze({ count, periodMs: RATE_PERIODS[match[2]!.toLowerCase()]!, text: raw });
+}
+
+const RETRY_LATER_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MAX_RETRY_LATER_MS = 7 * 86_400_000;
+
+/** "5m,30m,120m" (the default): the wait before each later try, after the previous one; "off": no later tries. */
+function retryLater(env: Env, name: string): readonly number[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return Object.freeze([5 * 60_000, 30 * 60_000, 120 * 60_000]);
+  if (/^(off|none)$/i.test(raw)) return Object.freeze([]);
+  const delays = raw.split(',').map((part) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/i.exec(part);
+    const ms = match ? Math.round(Number(match[1]) * RETRY_LATER_UNITS[match[2]!.toLowerCase()]!) : NaN;
+    if (!match || ms < 1 || ms > MAX_RETRY_LATER_MS) {
+      throw new ConfigError(name, `must be waits like "5m,30m,120m" (units ms, s, m, h; each above 0 and at most 7 days), or "off", got "${part.trim()}"`);
+    }
+    return ms;
+  });
+  if (delays.length > 10) throw new ConfigError(name, `names ${delays.length} later tries; at most 10`);
+  return Object.freeze(delays);
 }
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
@@ -303,6 +325,7 @@ export function loadConfig(env: Env): Config {
     deliveryRetentionDays: integer(env, 'DELIVERY_RETENTION_DAYS', 180, 31, 36_500),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 20, 1, 1024) * 1024 * 1024,
     sendRate: sendRate(env, 'SEND_RATE'),
+    retryLaterMs: retryLater(env, 'RETRY_LATER'),
     dkim: dkim(env),
   });
 }

@@ -68,6 +68,19 @@ describe('the configuration', () => {
     }
   });
 
+  it('when RETRY_LATER is unset, a list of waits in ms, s, m or h, or "off", then the later tries wait 5, 30 and 120 minutes, the waits given in milliseconds, or none', () => {
+    expect(loadConfig({}).retryLaterMs).to.deep.equal([300_000, 1_800_000, 7_200_000]);
+    expect(loadConfig({ RETRY_LATER: '500ms, 10s,2m,1.5h' }).retryLaterMs).to.deep.equal([500, 10_000, 120_000, 5_400_000]);
+    expect(loadConfig({ RETRY_LATER: 'off' }).retryLaterMs).to.deep.equal([]);
+  });
+
+  it('when RETRY_LATER has a wait without a unit, zero, more than 7 days, or more than 10 waits, then it is refused by name', () => {
+    for (const bad of ['5', '0m', '8d', '169h', 'soon', '5m,,30m', Array(11).fill('1m').join(',')]) {
+      const error = failure({ RETRY_LATER: bad });
+      expect(error.variable, bad).to.equal('RETRY_LATER');
+    }
+  });
+
   it('when HOST names an IPv6 address (with or without brackets) or a host name, then it is kept as an address to listen on', () => {
     expect(loadConfig({ HOST: '::' }).host).to.equal('::');
     expect(loadConfig({ HOST: '[::1]' }).host).to.equal('::1');

@@ -9,6 +9,7 @@ const COLOURS: Record<string, BadgeVariant> = {
   running: 'info',
   cancelled: 'secondary',
   paused: 'secondary',
+  retrying: 'secondary', // attempts and deliveries waiting for a later try
   // deliveries
   sent: 'success',
   failed: 'danger',

@@ -200,6 +200,10 @@ export const en = {
     cancelReason: 'Why stopped',
     deliveryDetails: 'Delivery details',
     throttled: 'Slowed by the send-rate limit',
+    nextRetryAt: 'Next try due',
+    retryAt: 'Next try at',
+    laterTries: 'Later tries made',
+    triesLog: 'Each try',
     attemptId: 'Attempt',
     clientId: 'Client',
     tries: 'Tries',
@@ -324,12 +328,12 @@ export const en = {
     },
     attempts: {
       labels: {
-        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped', paused: 'paused' },
+        status: { running: 'sending', success: 'delivered', failure: 'failed', cancelled: 'stopped', paused: 'paused', retrying: 'waiting to retry later' },
       },
     },
     deliveries: {
       labels: {
-        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)', unknown: 'outcome unknown (not resent)', skipped: 'skipped' },
+        status: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'not sent (stopped)', unknown: 'outcome unknown (not resent)', skipped: 'skipped', retrying: 'waiting for a later try' },
         skipReason: { unsubscribed: 'unsubscribed', bounced: 'address bounced' },
       },
     },
@@ -349,6 +353,7 @@ export const en = {
     recipientsAll: '{{count}} clients: {{names}}',
     recipientsFirst: '{{count}} clients: {{names}} and {{more}} more',
     attemptLine: '{{at}} {{status}} ({{trigger}}): {{sent}}/{{recipients}} sent, {{failed}} failed',
+    attemptNextTry: 'next try at {{at}}',
     // how far back the per-recipient reports go (DELIVERY_RETENTION_DAYS), on an attempt's page
     deliveryDetailsRemoved: "Delivery details are kept for {{days}} days; this run's were removed on {{date}}. The counts and the server response above remain.",
     deliveryDetailsKeptUntil: "Delivery details are kept for {{days}} days; this run's are kept until {{date}}.",

@@ -198,6 +198,10 @@ export const ru: Catalogue = {
     cancelReason: 'Причина остановки',
     deliveryDetails: 'Подробности доставки',
     throttled: 'Замедлен ограничением скорости отправки',
+    nextRetryAt: 'Следующая попытка',
+    retryAt: 'Следующая попытка в',
+    laterTries: 'Повторных попыток сделано',
+    triesLog: 'Все попытки',
     attemptId: 'Запуск',
     clientId: 'Клиент',
     tries: 'Попыток',
@@ -322,12 +326,12 @@ export const ru: Catalogue = {
     },
     attempts: {
       labels: {
-        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен', paused: 'приостановлен' },
+        status: { running: 'идёт отправка', success: 'доставлено', failure: 'с ошибками', cancelled: 'остановлен', paused: 'приостановлен', retrying: 'ждёт повторной попытки' },
       },
     },
     deliveries: {
       labels: {
-        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)', unknown: 'исход неизвестен (не отправлялось повторно)', skipped: 'пропущено' },
+        status: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'не доставлено', cancelled: 'не отправлено (остановлено)', unknown: 'исход неизвестен (не отправлялось повторно)', skipped: 'пропущено', retrying: 'ждёт повторной попытки' },
         skipReason: { unsubscribed: 'клиент отписался', bounced: 'адрес не существует' },
       },
     },
@@ -346,6 +350,7 @@ export const ru: Catalogue = {
     recipientsAll: 'Клиентов: {{count}}: {{names}}',
     recipientsFirst: 'Клиентов: {{count}}: {{names}} и ещё {{more}}',
     attemptLine: '{{at}} {{status}} ({{trigger}}): отправлено {{sent}} из {{recipients}}, ошибок: {{failed}}',
+    attemptNextTry: 'следующая попытка в {{at}}',
     deliveryDetailsRemoved: 'Подробности доставки хранятся {{days}} дн.; у этого запуска они удалены {{date}}. Счётчики и ответ сервера выше сохранены.',
     deliveryDetailsKeptUntil: 'Подробности доставки хранятся {{days}} дн.; у этого запуска — до {{date}}.',
     deliveryDetailsKeptAfterEnd: 'Подробности доставки хранятся {{days}} дн. после окончания запуска.',

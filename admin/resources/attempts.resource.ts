@@ -29,7 +29,7 @@ export function attemptsResource(ctx: ServiceContext): ResourceWithOptions {
       showProperties: [
         'id', 'mailingLabel', 'mailingId', 'scheduledFor', 'attemptedAt', 'finishedAt', 'status', 'trigger',
         'recipientsCount', 'sentCount', 'failedCount', 'serverResponse', 'cancelledByName', 'cancelReason', 'deliveryDetails',
-        'throttled', 'deliveries',
+        'throttled', 'nextRetryAt', 'deliveries',
       ],
       properties: {
         mailingId: { reference: 'mailings' },

@@ -30,7 +30,8 @@ function describeAttempt(fallback: Language, a: AttemptLine, zone: string, local
     // in the service's zone, named, as the next runs beside it (not an ISO time in UTC)
     at: formatRunTime(a.attemptedAt, zone, locale), ...labels, sent: a.sentCount, recipients: a.recipientsCount, failed: a.failedCount,
   });
-  return a.serverResponse ? `${line} — ${a.serverResponse}` : line;
+  const next = a.status === 'retrying' && a.nextRetryAt ? `, ${phrase(fallback, 'attemptNextTry', { at: a.nextRetryAt.toISOString() })}` : '';
+  return a.serverResponse ? `${line}${next} — ${a.serverResponse}` : `${line}${next}`;
 }
 
 /** The fields a mailing form shows and the only ones a write accepts. */

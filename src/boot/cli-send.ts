@@ -81,6 +81,7 @@ function describe(result: Result): string {
   switch (outcome.kind) {
     case 'done':
       return `mailing ${result.mailingId}: ${outcome.status}, ${outcome.sent} sent, ${outcome.failed} failed` +
+        `${outcome.waiting > 0 && outcome.nextRetryAt ? `, ${outcome.waiting} waiting for a later try (next try at ${outcome.nextRetryAt.toISOString()}; any \`send\` or worker from then on makes it)` : ''}` +
         `${outcome.unknown > 0 ? `, ${outcome.unknown} unknown (not resent)` : ''}` +
         `${outcome.skipped > 0 ? `, ${outcome.skipped} skipped (unsubscribed or bounced)` : ''} of ${outcome.total}` +
         (outcome.failed + outcome.unknown > 0 && outcome.serverResponse ? ` (first error: ${outcome.serverResponse})` : '');
@@ -144,11 +145,12 @@ export async function send(mailingId: number | undefined, log: Logger): Promise<
   const sent = done.reduce((n, o) => n + o.sent, 0);
   const failed = done.reduce((n, o) => n + o.failed, 0);
   const unknown = done.reduce((n, o) => n + o.unknown, 0);
+  const waiting = done.reduce((n, o) => n + o.waiting, 0);
   const notSent = results.length - done.length;
   process.stdout.write(
-    `Summary: ${done.length} run(s) made, ${sent} mail(s) sent, ${failed} failed${unknown > 0 ? `, ${unknown} unknown (not resent)` : ''}, ${notSent} mailing(s) not sent by this command\n`,
+    `Summary: ${done.length} run(s) made, ${sent} mail(s) sent, ${failed} failed${unknown > 0 ? `, ${unknown} unknown (not resent)` : ''}${waiting > 0 ? `, ${waiting} waiting for a later try` : ''}, ${notSent} mailing(s) not sent by this command\n`,
   );
   const unsentOne = mailingId !== undefined && done.length === 0;
-  // a mail the server never confirmed is not "every recipient got the mail"
-  return failed > 0 || unknown > 0 || unsentOne ? 1 : 0;
+  // a mail the server never confirmed is not "every recipient got the mail", nor one still waiting for a later try
+  return failed > 0 || unknown > 0 || waiting > 0 || unsentOne ? 1 : 0;
 }

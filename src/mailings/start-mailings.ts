@@ -25,7 +25,7 @@ export interface MailingServices {
 }
 
 export interface MailingServicesOptions {
-  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'> & Partial<Pick<Config, 'deliveryRetentionDays' | 'sendRate'>>;
+  config: Pick<Config, 'mongodbUrl' | 'appTimezone' | 'appUrl' | 'unsubscribeSecret' | 'mailFrom'> & Partial<Pick<Config, 'deliveryRetentionDays' | 'sendRate' | 'retryLaterMs'>>;
   db: Database;
   mail: MailService;
   log: Logger;
@@ -55,6 +55,8 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     shouldStop: () => stopping,
     metrics: processMetrics(),
     rateLimit: rateLimiter,
+    retryLaterMs: options.config.retryLaterMs ?? [],
+    ...(options.clock ? { clock: options.clock } : {}),
     ...options.engine,
     identity: { appUrl: options.config.appUrl, unsubscribeSecret: options.config.unsubscribeSecret, mailFrom: options.config.mailFrom },
   };

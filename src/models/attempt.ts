@@ -2,10 +2,12 @@
 // It outlives its mailing (mailing_id NULL once deleted): the owner and the mailing's label are kept on it for
 // the reports. `cancelled` is a run a person stopped (disable, block, delete): who in cancelledById, why in
 // cancelReason; its unsent deliveries are `cancelled` too. `paused`: a person paused it; unfinished, resumed only by
-// a person (src/sending/pause.ts). At most one unfinished (`running` or `paused`) attempt per mailing.
+// a person (src/sending/pause.ts). `retrying`: sent what it could, some recipients wait for a later try (issue 14
+// point 4, src/sending/later-retries.ts) due at nextRetryAt; unfinished, held by no process meanwhile. At most one
+// unfinished (`running`, `paused` or `retrying`) attempt per mailing.
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const ATTEMPT_STATUSES = ['running', 'success', 'failure', 'cancelled', 'paused'] as const;
+export const ATTEMPT_STATUSES = ['running', 'success', 'failure', 'cancelled', 'paused', 'retrying'] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
 export const ATTEMPT_TRIGGERS = ['schedule', 'cli', 'manual'] as const;
@@ -35,6 +37,8 @@ export class Attempt extends Model<InferAttributes<Attempt>, InferCreationAttrib
   declare detailsPrunedAt: CreationOptional<Date | null>;
   /** True when the service-wide send-rate limit (SEND_RATE) made the run wait. */
   declare throttled: CreationOptional<boolean>;
+  /** While `retrying`: when its next later try is due (or the mailing's end, when that comes first). */
+  declare nextRetryAt: CreationOptional<Date | null>;
   declare lockedBy: CreationOptional<string | null>;
   declare lockedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -62,6 +66,7 @@ export function initAttempt(sequelize: Sequelize): typeof Attempt {
       cancelReason: { type: DataTypes.TEXT, allowNull: true },
       detailsPrunedAt: { type: DataTypes.DATE, allowNull: true },
       throttled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      nextRetryAt: { type: DataTypes.DATE, allowNull: true },
       lockedBy: { type: DataTypes.STRING(100), allowNull: true },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
       createdAt: DataTypes.DATE,

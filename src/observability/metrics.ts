@@ -103,11 +103,11 @@ export function processMetrics(): Metrics {
   return processWide;
 }
 
-/** Deliveries not sent yet of the runs under way: one indexed query (unfinished attempts are few). */
+/** Deliveries not sent yet of the runs under way (those waiting for a later try too): one indexed query (unfinished attempts are few). */
 export async function countRecipientsWaiting(sequelize: Sequelize): Promise<number> {
   const [row] = await sequelize.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM deliveries d JOIN attempts a ON a.id = d.attempt_id
-     WHERE a.finished_at IS NULL AND d.status IN ('pending', 'sending')`,
+     WHERE a.finished_at IS NULL AND d.status IN ('pending', 'sending', 'retrying')`,
     { type: QueryTypes.SELECT },
   );
   return row?.n ?? 0;

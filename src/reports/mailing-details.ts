@@ -15,6 +15,8 @@ export interface AttemptLine {
   sentCount: number;
   failedCount: number;
   serverResponse: string | null;
+  /** A run waiting for later tries (`retrying`): when the next one is due. */
+  nextRetryAt: Date | null;
 }
 
 export interface MailingDetail {
@@ -39,6 +41,7 @@ interface Row {
     sent_count: number;
     failed_count: number;
     server_response: string | null;
+    next_retry_at: string | null;
   }>;
 }
 
@@ -58,7 +61,7 @@ export async function mailingDetails(
                FROM (SELECT c.id, c.email, c.full_name FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id
                      WHERE mc.mailing_id = g.id ORDER BY lower(c.email), c.id LIMIT $2) f) AS first_recipients,
             (SELECT coalesce(json_agg(a ORDER BY a.attempted_at DESC, a.id DESC), '[]')
-               FROM (SELECT id, attempted_at, status, trigger, recipients_count, sent_count, failed_count, server_response
+               FROM (SELECT id, attempted_at, status, trigger, recipients_count, sent_count, failed_count, server_response, next_retry_at
                      FROM attempts WHERE mailing_id = g.id ORDER BY attempted_at DESC, id DESC LIMIT $3) a) AS latest_attempts
      FROM mailings g LEFT JOIN messages m ON m.id = g.message_id
      WHERE g.id = ANY($1::int[])`,
@@ -77,6 +80,7 @@ export async function mailingDetails(
         sentCount: a.sent_count,
         failedCount: a.failed_count,
         serverResponse: a.server_response,
+        nextRetryAt: a.next_retry_at ? new Date(a.next_retry_at) : null,
       })),
     });
   }

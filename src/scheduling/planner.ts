@@ -6,6 +6,7 @@ import { QueryTypes, fn, literal } from 'sequelize';
 import type { Logger } from '../log.js';
 import type { MailingStatus, Models, Periodicity } from '../models/index.js';
 import { holderIsGone, runAttempt, runMailing, type EngineDeps, type RunOutcome } from '../sending/run-mailing.js';
+import { reopenDueRetries } from '../sending/later-retries.js';
 import type { MailingJobs } from './mailing-jobs.js';
 import { currentSlot, nextSlotAfter, windowEnd, type Schedule } from './next-run.js';
 
@@ -38,7 +39,10 @@ export interface MailingPlanner {
   dueMailingIds(): Promise<number[]>;
   /** Makes the job store match the mailings: lost jobs recreated, stale ones moved, orphans and duplicates removed. */
   reconcile(): Promise<{ scheduled: number; removed: number }>;
-  /** Resumes runs left unfinished by a dead process (expired lease, or a process of this machine that is gone). */
+  /**
+   * Resumes runs left unfinished by a dead process (expired lease, or a process of this machine that is gone), and
+   * runs waiting for later tries whose next try is due (closing those whose mailing ended first).
+   */
   resumeUnfinished(): Promise<ResumeResult[]>;
   /** Waits for the runs started in the background. */
   drain(): Promise<void>;
@@ -263,6 +267,8 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
     },
 
     async resumeUnfinished() {
+      // due later tries: their attempts are `running` with a free lease again, taken below like any free run
+      const retries = await reopenDueRetries(sequelize, clock(), log, deps.engine.workerId);
       const rows = await sequelize.query<{ id: number; mailing_id: number; free: boolean; locked_by: string | null }>(
         `SELECT a.id, a.mailing_id, a.locked_by,
                 -- an expired lease; or never claimed (or released) for a lease's length: a run just opened by
@@ -275,7 +281,7 @@ export function createPlanner(deps: PlannerDeps): MailingPlanner {
          ORDER BY a.id`,
         { bind: [String(deps.engine.leaseMs ?? 30_000), `${hostPrefix()}%`], type: QueryTypes.SELECT },
       );
-      const results: ResumeResult[] = [];
+      const results: ResumeResult[] = [...retries.closed];
       for (const row of rows) {
         if (!row.free && !holderIsGone(row.locked_by)) continue;
         const outcome = await runAttempt(deps.engine, row.id);

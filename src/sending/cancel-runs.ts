@@ -17,21 +17,21 @@ export interface Cancellation {
 
 export type RunsOf = { mailingId: number } | { ownerId: number };
 
-/** Cancels the unfinished (running or paused) runs of a mailing or of every mailing of an owner; returns the attempt ids cancelled. */
+/** Cancels the unfinished (running, paused or waiting for later tries) runs of a mailing or of every mailing of an owner; returns the attempt ids cancelled. */
 export async function cancelRuns(sequelize: Sequelize, which: RunsOf, cancellation: Cancellation, transaction?: Transaction): Promise<number[]> {
   const column = 'mailingId' in which ? 'mailing_id' : 'owner_id';
   const key = 'mailingId' in which ? which.mailingId : which.ownerId;
   const stopped = await sequelize.query<{ id: number }>(
-    `UPDATE attempts SET status = 'cancelled', cancelled_by_id = $2, cancel_reason = $3, finished_at = now(),
+    `UPDATE attempts SET status = 'cancelled', cancelled_by_id = $2, cancel_reason = $3, finished_at = now(), next_retry_at = NULL,
             locked_by = NULL, locked_until = NULL, updated_at = now()
-     WHERE ${column} = $1 AND status IN ('running', 'paused') RETURNING id`,
+     WHERE ${column} = $1 AND status IN ('running', 'paused', 'retrying') RETURNING id`,
     { bind: [key, cancellation.byId, cancellation.reason], type: QueryTypes.SELECT, transaction },
   );
   const ids = stopped.map((row) => row.id);
   if (ids.length === 0) return ids;
   await sequelize.query(
     `UPDATE deliveries SET status = 'cancelled', response = $2, updated_at = now()
-     WHERE attempt_id = ANY($1::int[]) AND status IN ('pending', 'sending')`,
+     WHERE attempt_id = ANY($1::int[]) AND status IN ('pending', 'sending', 'retrying')`,
     { bind: [ids, `not sent: ${cancellation.reason}`], transaction },
   );
   for (const id of ids) await recountAttempt(sequelize, id, transaction);
@@ -45,7 +45,7 @@ export async function cancelRuns(sequelize: Sequelize, which: RunsOf, cancellati
 export async function settleCancelled(sequelize: Sequelize, attemptId: number): Promise<{ total: number; sent: number; failed: number; reason: string }> {
   await sequelize.query(
     `UPDATE deliveries d SET status = 'cancelled', response = 'not sent: ' || coalesce(a.cancel_reason, 'the run was cancelled'), updated_at = now()
-     FROM attempts a WHERE a.id = $1 AND d.attempt_id = a.id AND d.status IN ('pending', 'sending')`,
+     FROM attempts a WHERE a.id = $1 AND d.attempt_id = a.id AND d.status IN ('pending', 'sending', 'retrying')`,
     { bind: [attemptId] },
   );
   const counts = await recountAttempt(sequelize, attemptId);

@@ -14,6 +14,8 @@ export interface OpenedAttempt {
   created: boolean;
   /** The mailing's unfinished run is paused by a person: nothing sends it until it is resumed. */
   paused: boolean;
+  /** The mailing's unfinished run waits for later tries of some recipients (later-retries.ts). */
+  retrying: boolean;
 }
 
 /** The attempt a runner claimed: what it needs to send it. */
@@ -33,18 +35,18 @@ export async function openAttempt(sequelize: Sequelize, mailingId: number, optio
   const inserted = await sequelize.query<{ id: number }>(
     `INSERT INTO attempts (mailing_id, scheduled_for, trigger)
      SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM mailings WHERE id = $1)
-       AND NOT EXISTS (SELECT 1 FROM attempts WHERE mailing_id = $1 AND status IN ('running', 'paused'))
+       AND NOT EXISTS (SELECT 1 FROM attempts WHERE mailing_id = $1 AND status IN ('running', 'paused', 'retrying'))
      ON CONFLICT DO NOTHING RETURNING id`,
     { bind: [mailingId, options.scheduledFor, options.trigger], type: QueryTypes.SELECT },
   );
   const [row] = await sequelize.query<{ id: number; status: string }>(
-    `SELECT id, status FROM attempts WHERE mailing_id = $1 AND (status IN ('running', 'paused') OR scheduled_for = $2)
-     ORDER BY (status IN ('running', 'paused')) DESC, id LIMIT 1`,
+    `SELECT id, status FROM attempts WHERE mailing_id = $1 AND (status IN ('running', 'paused', 'retrying') OR scheduled_for = $2)
+     ORDER BY (status IN ('running', 'paused', 'retrying')) DESC, id LIMIT 1`,
     { bind: [mailingId, options.scheduledFor], type: QueryTypes.SELECT },
   );
   if (!row) throw new Error(`attempt of mailing ${mailingId} for ${options.scheduledFor.toISOString()} vanished (mailing deleted?)`);
-  const unfinished = row.status === 'running' || row.status === 'paused';
-  return { id: row.id, finished: !unfinished, created: inserted[0]?.id === row.id, paused: row.status === 'paused' };
+  const unfinished = row.status === 'running' || row.status === 'paused' || row.status === 'retrying';
+  return { id: row.id, finished: !unfinished, created: inserted[0]?.id === row.id, paused: row.status === 'paused', retrying: row.status === 'retrying' };
 }
 
 /**

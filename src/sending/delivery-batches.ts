@@ -7,6 +7,8 @@ import type { Recipient } from './build-mail.js';
 /** One delivery to send, with the tries earlier holders of the run already made. */
 export interface DeliveryRow extends Recipient {
   tries: number;
+  /** Later tries of the run made before this one (later-retries.ts). */
+  laterTries: number;
 }
 
 export class DeliveryBatches {
@@ -46,7 +48,7 @@ export class DeliveryBatches {
 
   private refill(): Promise<void> {
     this.fetching ??= this.sequelize
-      .query<{ id: string; email: string; tries: number; client_id: number | null; full_name: string | null; comment: string | null; status: string }>(
+      .query<{ id: string; email: string; tries: number; later_tries: number; client_id: number | null; full_name: string | null; comment: string | null; status: string }>(
         `WITH batch AS (
            SELECT b.id, c.full_name, c.comment,
                   CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'unsubscribed' WHEN c.bounced_at IS NOT NULL THEN 'bounced' END AS reason
@@ -57,7 +59,7 @@ export class DeliveryBatches {
          FROM batch
          WHERE d.id = batch.id
            AND d.status IN ('pending', 'sending') -- re-checked on a row a cancellation changed meanwhile
-         RETURNING d.id::text AS id, d.email, d.tries, d.client_id, batch.full_name, batch.comment, d.status`,
+         RETURNING d.id::text AS id, d.email, d.tries, d.later_tries, d.client_id, batch.full_name, batch.comment, d.status`,
         { bind: [this.attemptId, this.lastId, this.batchSize], type: QueryTypes.SELECT },
       )
       .then((rows) => {
@@ -66,7 +68,7 @@ export class DeliveryBatches {
         if (rows.length < this.batchSize) this.exhausted = true;
         if (!this.halted()) {
           for (const row of rows) {
-            if (row.status === 'sending') this.queue.push({ id: row.id, email: row.email, tries: row.tries, fullName: row.full_name, comment: row.comment, clientId: row.client_id });
+            if (row.status === 'sending') this.queue.push({ id: row.id, email: row.email, tries: row.tries, laterTries: row.later_tries, fullName: row.full_name, comment: row.comment, clientId: row.client_id });
           }
         }
       })

@@ -31,6 +31,14 @@ export interface EngineDeps {
   flushEvery?: number;
   flushIntervalMs?: number;
   retry?: RetryPolicy;
+  /**
+   * Waits before the later tries of a run (RETRY_LATER; issue 14 point 4), for temporary failures still failing
+   * after the run's own retries and recipients not tried because the server was found dead. Empty or absent: none,
+   * they fail at the end of the run.
+   */
+  retryLaterMs?: readonly number[];
+  /** The time later tries are counted from (tests set it by hand). */
+  clock?: () => Date;
   /** The service-wide send-rate limit (SEND_RATE), one per process; absent: unlimited. */
   rateLimit?: RateLimiter;
   /** Connection-level failures (refused, no greeting, TLS, login) in a row, across the pool, after which the run stops opening connections. */
@@ -65,7 +73,8 @@ export type RunOutcome =
   | {
       kind: 'done';
       attemptId: number;
-      status: 'success' | 'failure';
+      /** `retrying`: some recipients wait for a later try of this run (`waiting` of them, the next at `nextRetryAt`). */
+      status: 'success' | 'failure' | 'retrying';
       total: number;
       sent: number;
       failed: number;
@@ -73,6 +82,9 @@ export type RunOutcome =
       unknown: number;
       /** In the snapshot but not sent to: unsubscribed or bounced clients. */
       skipped: number;
+      /** Waiting for a later try (status `retrying`); not in `failed`. */
+      waiting: number;
+      nextRetryAt: Date | null;
       serverResponse: string | null;
     }
   /** Another live process holds the run, or it was finished before. */
@@ -92,6 +104,8 @@ export interface EngineSettings {
   flushEvery: number;
   flushIntervalMs: number;
   retry: RetryPolicy;
+  retryLaterMs: readonly number[];
+  clock: () => Date;
   maxConnectionFailures: number;
   connectionRecheckMs: number;
   stopGraceMs: number;

@@ -5,6 +5,8 @@
 // flight, puts back to `pending` what it had taken and not sent, and releases its lease. Nothing resumes a paused
 // run by itself (the lease claim and the resume sweep take `running` runs only), across restarts too.
 // Resume: the attempt is `running` again with a free lease: the resume sweep of any process sends the rest.
+// A run waiting for later tries (`retrying`) is paused too: its waiting deliveries keep their next try's time, and
+// once resumed the run goes back to waiting for them (what is due by then is sent at once).
 // Cancel: the unfinished run ends as `cancelled` (cancel-runs.ts), its unsent deliveries `cancelled` with the reason.
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { assertCan, type Actor } from '../access/policy.js';
@@ -38,7 +40,7 @@ export async function pauseRun(sequelize: Sequelize, actor: Actor | undefined, m
   const mailing = await mailingOf(sequelize, mailingId);
   assertCan(actor, 'pauseRun', 'mailings', mailing);
   const [row] = await sequelize.query<{ id: number }>(
-    `UPDATE attempts SET status = 'paused', updated_at = now() WHERE mailing_id = $1 AND status = 'running' RETURNING id`,
+    `UPDATE attempts SET status = 'paused', next_retry_at = NULL, updated_at = now() WHERE mailing_id = $1 AND status IN ('running', 'retrying') RETURNING id`,
     { bind: [mailingId], type: QueryTypes.SELECT },
   );
   if (!row) throw new RunNotInStateError('This mailing has no run sending now: there is nothing to pause.');

@@ -92,8 +92,10 @@ export async function logRunEnd(deps: RunLogDeps, outcome: RunOutcome): Promise<
       unknown: counts.unknown,
       durationMs: Math.round(durationS * 1000),
       ...(outcome.kind === 'done' ? {} : { reason: outcome.reason }),
+      ...(outcome.kind === 'done' && outcome.nextRetryAt ? { waiting: outcome.waiting, nextRetryAt: outcome.nextRetryAt.toISOString() } : {}),
     };
-    const words = `${counts.sent} sent, ${counts.failed} failed, ${counts.unknown} unknown of ${counts.total}`;
+    const waiting = outcome.kind === 'done' && outcome.nextRetryAt ? `, ${outcome.waiting} waiting for a later try at ${outcome.nextRetryAt.toISOString()}` : '';
+    const words = `${counts.sent} sent, ${counts.failed} failed, ${counts.unknown} unknown${waiting} of ${counts.total}`;
     if (outcome.kind === 'interrupted') deps.log.warn(`run stopped here, another process goes on (${words})`, line);
     else deps.log.info(`run ended: ${result} (${words})`, line);
   } catch (error) {

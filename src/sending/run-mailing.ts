@@ -19,6 +19,10 @@
 // The steps: claim.ts (open, lease, hand over) → run-check.ts (disabled? blocked?) → snapshot.ts (the recipients)
 // → build-mail.ts (the run's content, once) → progress.ts → watch.ts (heartbeat, cancellation) → send-loop.ts over
 // delivery-batches.ts, results through write-behind.ts → finish.ts.
+//
+// Later retries (later-retries.ts): a temporary failure the run's own retries did not overcome, or a recipient not
+// tried because the server was found dead, becomes `retrying` while later tries are left (RETRY_LATER); the run then
+// ends as a `retrying` attempt, held by no process, that the resume sweep of any process reopens when it is due.
 import { loadRunContent } from './build-mail.js';
 import { claimAttempt, openAttempt, runnerName } from './claim.js';
 import { DeliveryBatches } from './delivery-batches.js';
@@ -27,6 +31,7 @@ import { endRun, markNotTried } from './finish.js';
 import { startTally } from './progress.js';
 import { throttleRun } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import { laterRetryPlan } from './later-retries.js';
 import { dropOrCancel, whyNotSend } from './run-check.js';
 import { sendAll } from './send-loop.js';
 import { snapshotRecipients } from './snapshot.js';
@@ -45,6 +50,7 @@ export async function runMailing(deps: EngineDeps, mailingId: number, options: R
   const attempt = await openAttempt(deps.sequelize, mailingId, options).catch(() => undefined);
   if (!attempt) return { kind: 'skipped', attemptId: undefined, reason: 'the mailing no longer exists' };
   if (attempt.finished) return { kind: 'skipped', attemptId: attempt.id, reason: 'this run was already made' };
+  if (attempt.retrying) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is waiting for later tries of some recipients: it finishes first" };
   if (attempt.paused) return { kind: 'skipped', attemptId: attempt.id, reason: "the mailing's run is paused: resume or cancel it first" };
   if (!attempt.created) deps.log.info(`mailing ${mailingId}: resuming its unfinished attempt ${attempt.id} instead of opening another`);
   return runAttempt(deps, attempt.id);
@@ -62,6 +68,8 @@ function settingsOf(deps: EngineDeps): EngineSettings {
     flushEvery: deps.flushEvery ?? 200,
     flushIntervalMs: deps.flushIntervalMs ?? 50,
     retry: deps.retry ?? DEFAULT_RETRY_POLICY,
+    retryLaterMs: deps.retryLaterMs ?? [],
+    clock: deps.clock ?? (() => new Date()),
     maxConnectionFailures: deps.maxConnectionFailures ?? 3,
     connectionRecheckMs: deps.connectionRecheckMs ?? 1000,
     stopGraceMs: deps.stopGraceMs ?? 4000,
@@ -95,14 +103,15 @@ export async function runAttempt(deps: EngineDeps, attemptId: number): Promise<R
   let serverDown: string | undefined;
   try {
     const rateLimit = deps.rateLimit && throttleRun(deps.rateLimit, sequelize, attemptId, content.owner.id);
-    ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit }));
+    const laterRetryAt = laterRetryPlan(settings.retryLaterMs, settings.clock);
+    ({ serverDown } = await sendAll({ transport: deps.transport, content, batches, writer, watch, ...settings, rateLimit, laterRetryAt }));
   } finally {
     watch.stop();
     await writer.close();
   }
   if (serverDown !== undefined && !watch.halted()) {
     log.warn(`attempt ${attemptId} of mailing ${mailingId}: the mail server looks dead, the rest is not tried: ${serverDown}`);
-    await markNotTried(sequelize, attemptId, serverDown);
+    await markNotTried(sequelize, attemptId, serverDown, settings.retryLaterMs, settings.clock());
   }
   const outcome = await endRun({ sequelize, log, attemptId, mailingId, me, cancelled: watch.cancelled, leaseLost: watch.leaseLost, paused: watch.paused });
   await logRunEnd(deps, outcome);

@@ -45,6 +45,7 @@ export async function runMailingNow(deps: EngineDeps, mailingId: number, options
   const attempt = await openAttempt(deps.sequelize, mailingId, { scheduledFor: options.scheduledFor ?? new Date(), trigger: options.trigger });
   // a paused run is the mailing's unfinished run: only resume or cancel moves it on
   if (attempt.paused) throw new ConflictError("This mailing's run is paused: resume it or cancel it first.");
+  if (attempt.retrying) throw new ConflictError("This mailing's run is waiting to try some recipients again later: wait for it to finish, or cancel it first.");
   if (!attempt.created && !(await isResumable(deps.sequelize, attempt.id, deps.leaseMs ?? DEFAULT_LEASE_MS))) {
     const { sent, total } = await progressOf(deps, attempt.id);
     throw new ConflictError(`This mailing is already sending (${sent} of ${total} sent): wait for the run to finish`);

@@ -4,6 +4,8 @@
 // else. Connection-level failures (refused, no greeting, TLS, login) are counted across the pool: after one, a
 // single re-check at a time goes out; after `maxConnectionFailures` in a row the server is taken for dead and the
 // run stops opening connections (a server that never greets costs one greeting timeout per run, not one per recipient).
+// A temporary failure still failing after the run's own retries waits for a later try of the run (`retrying`, at
+// `laterRetryAt`; later-retries.ts) when later tries are left; each try's answer of such a delivery is kept.
 import { classifyMailError, type MailSendError } from '../mail/mail-errors.js';
 import { isHardBounce } from '../mail/bounces.js';
 import type { MailTransport } from '../mail/transport.js';
@@ -12,7 +14,7 @@ import type { DeliveryBatches, DeliveryRow } from './delivery-batches.js';
 import { RetryQueue } from './retry-queue.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunWatch } from './watch.js';
-import type { ResultWriter } from './write-behind.js';
+import type { DeliveryResult, ResultWriter, TryAnswer } from './write-behind.js';
 
 /** What the slot's wait throws when the run was stopped meanwhile: nothing was sent. */
 const STOPPED_BEFORE_START = new Error('the run was stopped before this mail started');
@@ -36,6 +38,10 @@ export interface SendLoopOptions {
   stopGraceMs: number;
   /** Waits for the service's next send slot (SEND_RATE), once the mail holds a connection; absent when the rate is unlimited. */
   rateLimit?: () => Promise<void>;
+  /** When a delivery that already had `laterTries` later tries is tried again later; undefined: it fails for good (none left, or none configured). */
+  laterRetryAt?: (laterTries: number) => Date | undefined;
+  /** The time each try's answer is recorded at (the engine's clock). */
+  clock?: () => Date;
 }
 
 export interface SendLoopResult {
@@ -51,6 +57,8 @@ interface Turn {
   row: DeliveryRow;
   tries: number;
   lastError?: MailSendError;
+  /** The failed tries of this run so far (kept in delivery_tries when the delivery needed more than one). */
+  answers: TryAnswer[];
 }
 
 /** Lanes with nothing to do sleep here until a retry is due, a send ends, or the time is up. */
@@ -85,6 +93,25 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
   let connectionFailures = 0;
   let serverDown: string | undefined;
   const stopped = (): boolean => watch.halted() || serverDown !== undefined;
+  const now = options.clock ?? ((): Date => new Date());
+
+  /** Writes a final result; a delivery that needed more than one try (in this run or a later one) keeps each try's answer. */
+  const record = (turn: Turn, result: DeliveryResult): void => {
+    const history = turn.answers.length > 0 || turn.row.laterTries > 0 || result.status === 'retrying'
+      ? [...turn.answers, { try: result.tries, status: result.status, code: result.code, response: result.response, at: now() }]
+      : undefined;
+    writer.record(history ? { ...result, history } : result);
+  };
+
+  /** A failure the run's own retries did not overcome: waits for a later try when it is temporary and one is left, else fails for good. */
+  const giveUp = (turn: Turn, tries: number, error: MailSendError, hardBounce = false): void => {
+    const { row } = turn;
+    const code = error.responseCode ?? null;
+    const response = (error.response ?? error.message).slice(0, 2000);
+    const retryAt = error.temporary ? options.laterRetryAt?.(row.laterTries) : undefined;
+    if (retryAt) record(turn, { id: row.id, status: 'retrying', tries, code, response, sentAt: null, retryAt });
+    else record(turn, { id: row.id, status: 'failed', tries, code, response, sentAt: null, hardBounce });
+  };
 
   const send = async (turn: Turn): Promise<void> => {
     const { row } = turn;
@@ -101,7 +128,7 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
     try {
       const info = await transport.send(buildMail(content, row), waitForSlot);
       connectionFailures = 0;
-      writer.record({ id: row.id, status: 'sent', tries, code: info.responseCode ?? null, response: info.response || null, sentAt: new Date() });
+      record(turn, { id: row.id, status: 'sent', tries, code: info.responseCode ?? null, response: info.response || null, sentAt: new Date() });
     } catch (raw) {
       // stopped while waiting for its slot: the row stays as marked (`cancelled`, or `sending` for the next holder)
       if (raw === STOPPED_BEFORE_START) return;
@@ -109,7 +136,7 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
       // the message went out and no verdict came: it may have been accepted, so it is never sent again
       if (error.unknownOutcome) {
         connectionFailures = 0;
-        writer.record({ id: row.id, status: 'unknown', tries, code: null, response: error.message.slice(0, 2000), sentAt: null });
+        record(turn, { id: row.id, status: 'unknown', tries, code: null, response: error.message.slice(0, 2000), sentAt: null });
         return;
       }
       if (!error.connectionLevel) connectionFailures = 0;
@@ -117,16 +144,18 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
         serverDown = `${(error.response ?? error.message).replace(/^Mail not sent: /, '')} (${connectionFailures} connections in a row failed)`;
       }
       const triesThisRun = tries - row.tries;
+      const answers = [...turn.answers, { try: tries, status: 'failed' as const, code: error.responseCode ?? null, response: (error.response ?? error.message).slice(0, 2000), at: now() }];
       if (error.temporary && triesThisRun < retry.maxTries && !watch.leaseLost && serverDown === undefined) {
         // a failed connection is re-checked soon; a refusal of the mail waits for the retry policy's backoff
         const delay = error.connectionLevel ? options.connectionRecheckMs : retry.delayMs(triesThisRun + 1);
-        retries.push(Date.now() + delay, { row, tries, lastError: error });
+        retries.push(Date.now() + delay, { row, tries, lastError: error, answers });
         return;
       }
+      const last = { ...turn, answers: answers.slice(0, -1) };
       // only a refusal of the recipient says anything about its address (not one of our sender, nor a lost line)
       const ofRecipient = error.command === undefined || /^(RCPT|DATA)/i.test(error.command);
       const hardBounce = ofRecipient && error.responseCode !== undefined && isHardBounce(error.responseCode, error.response);
-      writer.record({ id: row.id, status: 'failed', tries, code: error.responseCode ?? null, response: (error.response ?? error.message).slice(0, 2000), sentAt: null, hardBounce });
+      giveUp(last, tries, error, hardBounce);
     } finally {
       inFlight -= 1;
       wakeup.notify();
@@ -143,7 +172,7 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
       const due = mayStart ? retries.popDue(Date.now()) : undefined;
       const row = due || !mayTakeNew ? undefined : batches.take();
       if (due || row) {
-        await send(due ?? { row: row!, tries: row!.tries });
+        await send(due ?? { row: row!, tries: row!.tries, answers: [] });
         continue;
       }
       if (mayTakeNew && !batches.done) {
@@ -168,11 +197,8 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
   }
 
   if (serverDown !== undefined) {
-    // those waiting for a retry were tried: they fail with what their last try got
-    for (const turn of retries.drain()) {
-      const error = turn.lastError!;
-      writer.record({ id: turn.row.id, status: 'failed', tries: turn.tries, code: error.responseCode ?? null, response: (error.response ?? error.message).slice(0, 2000), sentAt: null });
-    }
+    // those waiting for a retry were tried: they fail (or wait for a later try) with what their last try got
+    for (const turn of retries.drain()) giveUp({ ...turn, answers: turn.answers.slice(0, -1) }, turn.tries, turn.lastError!);
   }
   return { serverDown };
 }

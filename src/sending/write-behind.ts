@@ -6,16 +6,29 @@ import type { Sequelize } from 'sequelize';
 import type { Logger } from '../log.js';
 import { markBounced } from '../audience/bounced-clients.js';
 
+/** One try's server answer, kept for a delivery that needed more than one (delivery_tries). */
+export interface TryAnswer {
+  try: number;
+  status: 'sent' | 'failed' | 'unknown' | 'retrying';
+  code: number | null;
+  response: string | null;
+  at: Date;
+}
+
 /** What became of one delivery. */
 export interface DeliveryResult {
   id: string;
-  status: 'sent' | 'failed' | 'unknown';
+  /** `retrying`: waits for a later try of the run, at `retryAt`. */
+  status: 'sent' | 'failed' | 'unknown' | 'retrying';
   tries: number;
   code: number | null;
   response: string | null;
   sentAt: Date | null;
   /** A refusal meaning the address does not exist (src/mail/bounces.ts): the client is marked bounced. */
   hardBounce?: boolean;
+  retryAt?: Date | null;
+  /** This run's tries, the last one included, when the delivery needed more than one (in this run or later ones). */
+  history?: TryAnswer[];
 }
 
 export interface ResultWriter {
@@ -50,9 +63,9 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
     const bounces = results.filter((r) => r.hardBounce).map((r) => ({ deliveryId: r.id, response: serverAnswer(r) }));
     await sequelize.query(
       `UPDATE deliveries d SET status = v.status, tries = v.tries, response_code = v.code, response = v.response,
-              sent_at = v.sent_at, updated_at = now()
-       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[])
-            AS v(id, status, tries, code, response, sent_at)
+              sent_at = v.sent_at, retry_at = v.retry_at, updated_at = now()
+       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+            AS v(id, status, tries, code, response, sent_at, retry_at)
        WHERE d.id = v.id`,
       {
         bind: [
@@ -62,9 +75,28 @@ export function writeBehind(options: WriteBehindOptions): ResultWriter {
           results.map((r) => r.code),
           results.map((r) => r.response),
           results.map((r) => r.sentAt),
+          results.map((r) => r.retryAt ?? null),
         ],
       },
     );
+    // each try's answer of the deliveries that needed more than one (a group without any: no query)
+    const tries = results.flatMap((r) => (r.history ?? []).map((t) => ({ id: r.id, ...t })));
+    if (tries.length > 0) {
+      await sequelize.query(
+        `INSERT INTO delivery_tries (delivery_id, try, status, response_code, response, tried_at)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[], $6::timestamptz[])`,
+        {
+          bind: [
+            tries.map((t) => t.id),
+            tries.map((t) => t.try),
+            tries.map((t) => t.status),
+            tries.map((t) => t.code),
+            tries.map((t) => t.response),
+            tries.map((t) => t.at),
+          ],
+        },
+      );
+    }
     // hard bounces mark their clients in one more statement per group (a group without any: no query)
     if (bounces.length > 0) await markBounced(sequelize, bounces);
     options.onWritten(results);
