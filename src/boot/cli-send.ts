@@ -43,10 +43,10 @@ async function progressReporter(out: NodeJS.WriteStream): Promise<ProgressReport
         else out.write(text);
       },
       done(attemptId) {
+        // a finished run keeps its bar, at its final count, until the command ends: removed at once, a short run's
+        // bar vanished before it was ever drawn full (the bars are redrawn on a timer)
         const bar = attemptId === undefined ? undefined : byAttempt.get(attemptId);
-        if (!bar) return;
-        bars.remove(bar);
-        byAttempt.delete(attemptId!);
+        bar?.stop();
       },
       stop() {
         bars.stop();
