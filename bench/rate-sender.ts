@@ -1,12 +1,12 @@
 // One sending process of `npm run bench:rate`: takes slots of the shared send-rate limit (src/sending/rate-limit.ts)
 // from startAt to endAt over 5 lanes and sends one mail per slot to the SMTP server (the slot taken once the mail
-// holds a connection, as the send loop does).
+// holds a connection and checked again before the message's bytes, as the send loop does).
 // Usage: tsx bench/rate-sender.ts <databaseUrl> <smtpUrl> <rate, e.g. 50/s, or none> <limit name>; prints "ready",
 // then reads "<startAt ms> <endAt ms>" on stdin (the parent starts every sender together once all are ready).
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createSmtpTransport } from '../src/mail/smtp-transport.js';
-import { createRateLimiter } from '../src/sending/rate-limit.js';
+import { createRateLimiter, slotHooks } from '../src/sending/rate-limit.js';
 
 const [databaseUrl, smtpUrl, rateText, name] = process.argv.slice(2);
 // "none": no limit (the benchmark's baseline)
@@ -23,13 +23,16 @@ let sent = 0;
 await Promise.all(
   Array.from({ length: 5 }, async () => {
     while (Date.now() < Number(endAt)) {
-      // as the send loop does: the slot is taken once the mail holds a connection
+      // as the send loop does: the slot is taken once the mail holds a connection, and checked again before the
+      // message's bytes
+      const hooks = limiter && slotHooks(limiter);
       const late = await transport
-        .send({ to: `r${process.pid}-${sent}@bench.test`, subject: 'rate bench', text: 'Hello.' }, {
+        .send({ to: `r${process.pid}-${sent}@bench.test`, subject: 'rate bench', text: 'Hello.' }, hooks && {
           beforeStart: async () => {
-            await limiter?.take();
+            await hooks.beforeStart();
             if (Date.now() >= Number(endAt)) throw new Error('late');
           },
+          beforeData: hooks.beforeData,
         })
         .then(() => false, (error: unknown) => (error as Error).message === 'late');
       if (late) break;

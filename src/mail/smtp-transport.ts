@@ -1,4 +1,5 @@
 // The SMTP MailTransport: a nodemailer connection pool with a deadline on every step, failures as MailSendError.
+import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
 import type { SendMailOptions, SMTPPoolSentMessageInfo } from 'nodemailer';
@@ -128,6 +129,29 @@ const SEND_PROGRESS = 'mailingServiceSendProgress';
 
 interface SendProgress {
   messageSent: boolean;
+  /** SendOptions.beforeData, run when the connection starts reading the message; what it threw. */
+  beforeData?: () => Promise<void>;
+  gateError?: unknown;
+}
+
+/**
+ * The message stream, held back until `hook` resolves. The connection reads the message only once the server has
+ * answered DATA (nodemailer pipes it then), and Readable.from starts the generator at that first read.
+ */
+function gated(input: Readable, progress: SendProgress, hook: () => Promise<void>): Readable {
+  return Readable.from(
+    (async function* () {
+      try {
+        await hook();
+      } catch (error) {
+        progress.gateError = error;
+        input.destroy();
+        throw error;
+      }
+      for await (const chunk of input) yield chunk as Buffer;
+    })(),
+    { objectMode: false },
+  );
 }
 
 function replyCodeOf(response: string): number | undefined {
@@ -171,7 +195,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     // run again for each stream: a mail moved to another connection is streamed anew
     if (progress || signer) {
       mail.message.processFunc((input) => {
-        const output = signer ? signer.sign(input) : input;
+        const signed = signer ? signer.sign(input) : input;
+        // the DKIM signer reads the whole message ahead; the gate holds back what the connection reads
+        const output = progress?.beforeData ? gated(signed, progress, progress.beforeData) : signed;
         if (progress) {
           output.once('end', () => {
             progress.messageSent = true;
@@ -196,9 +222,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     return new MailSendError('Mail not sent: the SMTP transport was closed', { temporary: true, code: 'ECLOSED' });
   }
 
-  async function deliver(mail: OutgoingMail): Promise<SentInfo> {
+  async function deliver(mail: OutgoingMail, beforeData?: () => Promise<void>): Promise<SentInfo> {
     let info: SMTPPoolSentMessageInfo;
-    const progress: SendProgress = { messageSent: false };
+    const progress: SendProgress = { messageSent: false, beforeData };
     try {
       info = await transporter.sendMail({
         [SEND_PROGRESS]: progress,
@@ -212,6 +238,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
         signal: AbortSignal.timeout(timeouts.sendMs),
       } as SendMailOptions);
     } catch (error) {
+      if (progress.gateError !== undefined) throw progress.gateError;
       throw classifyMailError(error, { messageSent: progress.messageSent });
     }
     // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but be sure
@@ -243,7 +270,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
           throw closedError();
         }
       }
-      const sending = deliver(mail);
+      const sending = deliver(mail, sendOptions.beforeData);
       inFlight.add(sending);
       try {
         return await sending;

@@ -37,10 +37,16 @@ export interface SendOptions {
    * and send() rejects with that same error.
    */
   beforeStart?: () => Promise<void>;
+  /**
+   * Called when the server has taken the envelope and asked for the message (its 354), right before the message's
+   * bytes go out: the send-rate limit checks here that the mail's slot did not go stale during the conversation.
+   * When it rejects, the message is not sent (the transaction is abandoned) and send() rejects with that error.
+   */
+  beforeData?: () => Promise<void>;
 }
 
 export interface MailTransport {
-  /** Hands the mail to the server; rejects with a MailSendError (see mail-errors.ts), or with what `beforeStart` threw. */
+  /** Hands the mail to the server; rejects with a MailSendError (see mail-errors.ts), or with what `beforeStart` or `beforeData` threw. */
   send(mail: OutgoingMail, options?: SendOptions): Promise<SentInfo>;
   /** Connects and logs in once, to tell at start-up whether the server is reachable; rejects with a MailSendError. */
   verify(): Promise<void>;

@@ -15,6 +15,7 @@ import { RetryQueue } from './retry-queue.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunWatch } from './watch.js';
 import type { DeliveryResult, ResultWriter, TryAnswer } from './write-behind.js';
+import type { SlotHooks } from './rate-limit.js';
 
 /** What the slot's wait throws when the run was stopped meanwhile: nothing was sent. */
 const STOPPED_BEFORE_START = new Error('the run was stopped before this mail started');
@@ -36,8 +37,8 @@ export interface SendLoopOptions {
   connectionRecheckMs: number;
   /** Once the run is stopped, how long the mails in flight are waited for before the loop returns anyway. */
   stopGraceMs: number;
-  /** Waits for the service's next send slot (SEND_RATE), once the mail holds a connection; absent when the rate is unlimited. */
-  rateLimit?: () => Promise<void>;
+  /** The send-rate limit's (SEND_RATE) checks for one mail (rate-limit.ts throttleRun); absent when the rate is unlimited. */
+  rateLimit?: () => SlotHooks;
   /** When a delivery that already had `laterTries` later tries is tried again later; undefined: it fails for good (none left, or none configured). */
   laterRetryAt?: (laterTries: number) => Date | undefined;
   /** The time each try's answer is recorded at (the engine's clock). */
@@ -117,12 +118,15 @@ export async function sendAll(options: SendLoopOptions): Promise<SendLoopResult>
     const { row } = turn;
     const tries = turn.tries + 1;
     const { rateLimit } = options;
-    // the slot is taken once the mail holds a connection, so it starts right at its slot (rate-limit.ts)
-    const waitForSlot = rateLimit && {
+    // the slot is taken once the mail holds a connection, so it starts right at its slot, and checked again before
+    // the message's bytes (rate-limit.ts)
+    const slot = rateLimit?.();
+    const waitForSlot = slot && {
       beforeStart: async () => {
-        await rateLimit();
+        await slot.beforeStart();
         if (stopped()) throw STOPPED_BEFORE_START;
       },
+      beforeData: slot.beforeData,
     };
     inFlight += 1;
     try {

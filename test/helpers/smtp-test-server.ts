@@ -16,7 +16,7 @@ export interface ReceivedMail {
   html?: string;
   /** Header values by lower-case name (the last one wins when a header repeats). */
   headers: Record<string, string>;
-  /** When the server accepted it (just before its 250). */
+  /** When the server had the whole message (its end of DATA), before parsing it and before any delayed 250. */
   receivedAt: number;
 }
 
@@ -461,10 +461,12 @@ export class SmtpTestServer {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
+      // the mail's arrival: the server has all of it (its parsing and any delayed answer come after)
+      const receivedAt = Date.now();
       if (this.misbehave('data', session)) return;
       const raw = Buffer.concat(chunks).toString('utf8');
       const envelope = session.envelope;
-      void new Promise((resolve) => setTimeout(resolve, this.messageDelayMs)).then(() => this.store(raw, envelope.mailFrom ? envelope.mailFrom.address : '', envelope.rcptTo.map((to) => to.address))).then(
+      void new Promise((resolve) => setTimeout(resolve, this.messageDelayMs)).then(() => this.store(raw, envelope.mailFrom ? envelope.mailFrom.address : '', envelope.rcptTo.map((to) => to.address), receivedAt)).then(
         () => callback(),
         (error: unknown) => callback(smtpError(451, `4.3.0 test server could not parse the message: ${String(error)}`)),
       );
@@ -472,7 +474,7 @@ export class SmtpTestServer {
   }
 
   /** Parses and records a mail before the client gets its 250, so a resolved send is always visible. */
-  private async store(raw: string, envelopeFrom: string, envelopeTo: string[]): Promise<void> {
+  private async store(raw: string, envelopeFrom: string, envelopeTo: string[], receivedAt: number): Promise<void> {
     const parsed = await simpleParser(raw);
     const headers: Record<string, string> = {};
     for (const { key, line } of parsed.headerLines) {
@@ -486,7 +488,7 @@ export class SmtpTestServer {
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : undefined,
       headers,
-      receivedAt: Date.now(),
+      receivedAt,
     });
     this.acceptedTotal += 1;
     this.events.emit('message');

@@ -99,6 +99,35 @@ describe('the SMTP transport', function () {
     expect(arrived).to.not.include('never@example.test');
   });
 
+  it('when a send has a beforeData, then it runs after the server took the recipient and the mail arrives after it ended; a beforeData that throws sends nothing, rejects with its error, and the pool still sends', async () => {
+    const to = 'gate@example.test';
+    let rcptSeenAtCall = -1;
+    let endedAt = 0;
+    await transport.send(mailTo(to), {
+      beforeStart: async () => undefined,
+      beforeData: async () => {
+        rcptSeenAtCall = server.rcptAttempts(to);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        endedAt = Date.now();
+      },
+    });
+    expect(rcptSeenAtCall, 'RCPT TO commands the server had seen when beforeData ran').to.equal(1);
+    const [mail] = server.messagesTo(to);
+    expect(mail!.receivedAt).to.be.at.least(endedAt);
+    const refusal = new Error('the slot went stale and no other came');
+    let caught: unknown;
+    await transport.send(mailTo('never-data@example.test'), { beforeData: () => Promise.reject(refusal) }).catch((error: unknown) => {
+      caught = error;
+    });
+    expect(caught).to.equal(refusal);
+    await transport.send(mailTo('after-data@example.test'));
+    await transport.send(mailTo('after-data-2@example.test'));
+    await transport.send(mailTo('after-data-3@example.test'));
+    const arrived = server.messages.map((m) => m.envelopeTo[0]);
+    expect(arrived).to.include.members(['after-data@example.test', 'after-data-2@example.test', 'after-data-3@example.test']);
+    expect(arrived).to.not.include('never-data@example.test');
+  });
+
   it('when the server accepts the mail, then it arrives with sender, subject, bodies and headers', async function () {
     const info = await transport.send({
       to: 'ada@example.test',
