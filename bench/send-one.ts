@@ -19,12 +19,12 @@ async function engine(): Promise<() => Promise<void>> {
   const { createSmtpTransport } = await import('../src/mail/smtp-transport.js');
   const { runMailing } = await import('../src/sending/run-mailing.js');
   const { prepareMailing } = await import('./send-fixtures.js');
-  const { BODY, FROM, SUBJECT } = await import('./raw-send.js');
+  const { BODY, FROM, IDENTITY, SUBJECT } = await import('./raw-send.js');
   const db = await openDatabase({ databaseUrl: databaseUrl!, embeddedPostgresPort: 0, dataDir: '/tmp' });
   const mailingId = await prepareMailing(db, n, SUBJECT, BODY);
   return async () => {
     const transport = createSmtpTransport({ url: smtpUrl!, from: FROM, pool: POOL, logger: () => undefined });
-    const outcome = await runMailing({ sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: { appUrl: 'http://bench.test', unsubscribeSecret: 'bench-unsubscribe-secret-0123456789', mailFrom: FROM } }, mailingId, {
+    const outcome = await runMailing({ sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: IDENTITY }, mailingId, {
       scheduledFor: new Date(),
       trigger: 'cli',
     });

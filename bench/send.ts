@@ -11,7 +11,9 @@ import { projectRoot } from '../src/paths.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { prepareMailing } from './send-fixtures.js';
-import { BODY, FROM, sendRaw, SUBJECT } from './raw-send.js';
+import { QueryTypes } from 'sequelize';
+import { buildMail, loadRunContent } from '../src/sending/build-mail.js';
+import { BODY, FROM, IDENTITY, rawMail, rawRecipient, sendRaw, SUBJECT, type RawMail } from './raw-send.js';
 
 const POOL = { maxConnections: DEFAULT_SMTP_POOL.maxConnections, maxMessages: DEFAULT_SMTP_POOL.maxMessages };
 
@@ -71,7 +73,7 @@ async function engine(db: Database, url: string, n: number, measureLive = false)
   const measured = await withPeakMemory(async () => {
     const started = process.hrtime.bigint();
     const outcome = await runMailing(
-      { sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: { appUrl: 'http://bench.test', unsubscribeSecret: 'bench-unsubscribe-secret-0123456789', mailFrom: FROM } },
+      { sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: IDENTITY },
       mailingId,
       { scheduledFor: new Date(), trigger: 'cli' },
     );
@@ -82,6 +84,39 @@ async function engine(db: Database, url: string, n: number, measureLive = false)
   const { outcome, seconds } = measured.result;
   if (outcome.kind !== 'done' || outcome.sent !== n) throw new Error(`the engine did not send everything: ${JSON.stringify(outcome)}`);
   return { rate: n / seconds, rssMb: measured.rssMb, heapMb: measured.heapMb, sent: outcome.sent, seconds };
+}
+
+/** A mail as nodemailer writes it (its Date fixed, its multipart boundary named), to compare the raw mail with the engine's. */
+async function compiled(mail: RawMail): Promise<string> {
+  const writer = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const info = await writer.sendMail({ ...mail, date: new Date(0) });
+  const text = (info.message as Buffer).toString();
+  const boundary = /boundary="([^"]+)"/.exec(text)?.[1];
+  return boundary ? text.split(boundary).join('BOUNDARY') : text;
+}
+
+/**
+ * Before anything is measured: the raw baseline's mail to a client must be the engine's mail to that client, byte for
+ * byte once nodemailer has written it (both addresses, Reply-To, Message-ID, the unsubscribe headers, the footer in
+ * every part). The engine's is built as a run builds it (loadRunContent + buildMail), handed to nodemailer with the
+ * fields src/mail/smtp-transport.ts hands it.
+ */
+async function sameMailCheck(db: Database, html?: { html: string; text: string }): Promise<void> {
+  const mailingId = html ? await prepareHtmlMailing(db, 1, html.html, html.text) : await prepareMailing(db, 1, SUBJECT, BODY);
+  const content = (await loadRunContent(db.sequelize, { attemptId: 10, mailingId, messageIdDomain: 'mailing.local', identity: IDENTITY }))!;
+  const [client] = await db.sequelize.query<{ id: number; email: string; full_name: string }>(
+    'SELECT c.id, c.email, c.full_name FROM mailing_clients mc JOIN clients c ON c.id = mc.client_id WHERE mc.mailing_id = $1',
+    { bind: [mailingId], type: QueryTypes.SELECT },
+  );
+  const engineMail = buildMail(content, { id: '100001', email: client!.email, fullName: client!.full_name, comment: '', clientId: client!.id });
+  const recipient = { deliveryId: '100001', attemptId: 10, clientId: client!.id, ownerId: content.owner.id, ownerEmail: content.owner.email, email: client!.email, name: client!.full_name };
+  const raw = rawMail(recipient, html ? renderedFor(1, html.html, html.text, client!.email) : { subject: SUBJECT, text: BODY });
+  const { from, to, replyTo, subject, text, html: htmlPart, headers } = engineMail;
+  const engineWritten = await compiled({ from, to, replyTo, subject, text, html: htmlPart, headers } as RawMail);
+  const rawWritten = await compiled(raw);
+  if (engineWritten !== rawWritten) {
+    throw new Error(`the raw baseline does not send the engine's mail${html ? ' (personalised HTML)' : ''}:\n--- engine\n${engineWritten}\n--- raw\n${rawWritten}`);
+  }
 }
 
 const fmt = (x: number, digits = 0): string => x.toFixed(digits);
@@ -133,6 +168,8 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: url, embeddedPostgresPort: 0, dataDir: '/tmp' });
   try {
     console.log(`pool: ${POOL.maxConnections} connections, ${POOL.maxMessages} mails per connection; SMTP sink in its own process`);
+    await sameMailCheck(db);
+    console.log('raw and engine send the same mail (checked byte for byte: addresses, Reply-To, Message-ID, List-Unsubscribe, the footer)');
     // `npm run bench:send -- --no-rounds` skips the speed rounds (to measure the other rows alone)
     if (!process.argv.includes('--no-rounds')) {
       // warm-up: JIT, connections. Then raw and engine alternate for 5 rounds; each round's ratio compares two runs
@@ -176,10 +213,9 @@ async function main(): Promise<void> {
 const HTML_SUBJECT = 'News for {{ name | default: "you" }}';
 const HTML_BODY = `<h1>Hello {{ name | default: "friend" }}!</h1>${'<p>This is the <b>benchmark</b> mailing, written for {{ name }} <{{ email }}>. <a href="https://mailing.test/more">More</a></p>'.repeat(8)}`;
 
-/** What the template gives for client i (the raw baseline sends this, rendered by hand). */
-function renderedFor(i: number, html: string, text: string): { subject: string; html: string; text: string } {
+/** What the template gives for client i at `email` (the raw baseline sends this, rendered by hand). */
+function renderedFor(i: number, html: string, text: string, email: string): { subject: string; html: string; text: string } {
   const name = `Client ${i}`;
-  const email = `c-${i}@example.test`;
   const fill = (s: string) => s.replace(/\{\{ name \| default: "[a-z]+" \}\}/g, name).replace(/\{\{ name \}\}/g, name).replace(/\{\{ email \}\}/g, email);
   return { subject: fill(HTML_SUBJECT), html: fill(html), text: fill(text) };
 }
@@ -192,8 +228,8 @@ async function rawNodemailerHtml(url: string, n: number, html: string, text: str
     Array.from({ length: POOL.maxConnections }, async () => {
       while (next < n) {
         const i = next++;
-        const mail = renderedFor(i, html, text);
-        await transporter.sendMail({ from: FROM, to: `raw-${i}@example.test`, ...mail, messageId: `<raw-html-${i}@mailing.test>` });
+        const recipient = rawRecipient(i);
+        await transporter.sendMail(rawMail(recipient, renderedFor(i, html, text, recipient.email)));
       }
     }),
   );
@@ -216,7 +252,7 @@ async function engineHtml(db: Database, url: string, n: number, html: string, te
   const transport = createSmtpTransport({ url, from: FROM, pool: POOL, logger: () => undefined });
   const measured = await withPeakMemory(async () => {
     const started = process.hrtime.bigint();
-    const outcome = await runMailing({ sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: { appUrl: 'http://bench.test', unsubscribeSecret: 'bench-unsubscribe-secret-0123456789', mailFrom: FROM } }, mailingId, { scheduledFor: new Date(), trigger: 'cli' });
+    const outcome = await runMailing({ sequelize: db.sequelize, transport, log: silentLogger, concurrency: POOL.maxConnections, identity: IDENTITY }, mailingId, { scheduledFor: new Date(), trigger: 'cli' });
     return { outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   }, measureLive);
   await transport.close();
@@ -228,6 +264,7 @@ async function engineHtml(db: Database, url: string, n: number, html: string, te
 async function personalisedHtml(db: Database, url: string, quick: boolean): Promise<void> {
   const { prepareMessage } = await import('../src/messages/compose.js');
   const { html, text } = prepareMessage({ subject: HTML_SUBJECT, html: HTML_BODY });
+  await sameMailCheck(db, { html, text });
   const rounds: Array<{ raw: number; engine: number; ratio: number }> = [];
   await rawNodemailerHtml(url, 500, html, text);
   for (let round = 0; round < 5; round += 1) {

@@ -34,8 +34,12 @@ export type UnsubscribeLookup =
 const TOKEN = /^([1-9][0-9]{0,9})\.([1-9][0-9]{0,9})\.([A-Za-z0-9_-]{43})$/;
 const VERSION = 'unsubscribe:v1';
 
+// the secret as a key object, made once (not per mail: a run signs one link per recipient)
+let key: { secret: string; object: crypto.KeyObject } | undefined;
+
 function mac(secret: string, clientId: number, ownerId: number): Buffer {
-  return crypto.createHmac('sha256', secret).update(`${VERSION}:${clientId}:${ownerId}`).digest();
+  if (key?.secret !== secret) key = { secret, object: crypto.createSecretKey(Buffer.from(secret, 'utf8')) };
+  return crypto.createHmac('sha256', key.object).update(`${VERSION}:${clientId}:${ownerId}`).digest();
 }
 
 /** The token of a client's unsubscribe link. */

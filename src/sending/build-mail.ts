@@ -5,7 +5,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import { MailSendError } from '../mail/mail-errors.js';
 import type { OutgoingMail } from '../mail/transport.js';
 import { personalise, runContent, type RunContent as MessageContent } from '../messages/mail-content.js';
-import { addressMailingMail, type MailIdentitySettings, type MailOwner } from '../audience/mail-identity.js';
+import { mailingAddresser, type MailIdentitySettings, type MailingAddresser, type MailOwner } from '../audience/mail-identity.js';
 import { unsubscribeUrl } from '../audience/unsubscribe.js';
 
 /** What every mail of a run shares, read once when the run starts. */
@@ -20,6 +20,8 @@ export interface RunContent {
   /** The mailing's owner: the From name, the Reply-To, the owner half of the unsubscribe links. */
   owner: MailOwner;
   identity: MailIdentitySettings;
+  /** Addresses each mail of the run (From, To, Reply-To, the unsubscribe link): made once per run. */
+  address: MailingAddresser;
 }
 
 /** One delivery as the send loop has it (read with its batch). */
@@ -46,14 +48,16 @@ export async function loadRunContent(
     { bind: [run.mailingId], type: QueryTypes.SELECT },
   );
   if (!row) return undefined;
+  const owner: MailOwner = { id: row.owner_id, email: row.email, fullName: row.full_name, senderName: row.sender_name };
   return {
     attemptId: run.attemptId,
     subject: row.subject,
     body: row.body,
     message: runContent(row),
     messageIdDomain: run.messageIdDomain,
-    owner: { id: row.owner_id, email: row.email, fullName: row.full_name, senderName: row.sender_name },
+    owner,
     identity: run.identity,
+    address: mailingAddresser(run.identity, owner),
   };
 }
 
@@ -64,16 +68,20 @@ export async function loadRunContent(
  */
 export function buildMail(content: RunContent, recipient: Recipient): OutgoingMail {
   let parts: { subject: string; text: string; html?: string };
+  // the same link the footer and the List-Unsubscribe header carry, made once (an HMAC) for both; the addresser leaves out a second footer
+  let unsubscribe = '';
   try {
-    // the same link the footer and the List-Unsubscribe header carry (mail-identity.ts leaves out a second footer)
-    const unsubscribe = recipient.clientId !== null ? unsubscribeUrl(content.identity, recipient.clientId, content.owner.id) : '';
+    if (recipient.clientId !== null) unsubscribe = unsubscribeUrl(content.identity, recipient.clientId, content.owner.id);
     parts = personalise(content.message, { name: recipient.fullName, email: recipient.email, comment: recipient.comment ?? null }, unsubscribe);
   } catch (error) {
     throw new MailSendError(`Not sent: the message could not be personalised for this recipient (${(error as Error).message})`, { temporary: false, code: 'ETEMPLATE', cause: error });
   }
-  return addressMailingMail(content.identity, content.owner, { clientId: recipient.clientId, email: recipient.email, fullName: recipient.fullName ?? '' }, {
+  const mail: OutgoingMail = {
     to: recipient.email,
-    ...parts,
+    subject: parts.subject,
+    text: parts.text,
     headers: { 'Message-ID': `<delivery-${recipient.id}.attempt-${content.attemptId}@${content.messageIdDomain}>` },
-  });
+  };
+  if (parts.html !== undefined) mail.html = parts.html;
+  return content.address({ clientId: recipient.clientId, email: recipient.email, fullName: recipient.fullName ?? '' }, mail, recipient.clientId !== null ? unsubscribe : undefined);
 }
