@@ -20,7 +20,7 @@
 //
 // Two steps per mail (slotHooks): the mail takes its slot once it holds an SMTP connection (MailTransport.send's
 // `beforeStart`), so it does not wait for a connection after its slot; the slot is handed out ahead of its time by
-// the SMTP conversation's usual length (MAIL, RCPT, DATA: the 90th percentile of this process's recent ones, the
+// the SMTP conversation's usual length (MAIL, RCPT, DATA: the median of this process's recent ones, the
 // `lead`). When the server has taken the envelope and asked for the message (`beforeData`), the mail waits for its
 // slot's time and sends its bytes then, so it reaches the server at its slot whatever the conversation took. A
 // conversation longer than lead + tolerance (a new connection's greeting, a slow reply) takes the next slot, first
@@ -107,7 +107,7 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
   let rowReady: Promise<void> | undefined;
   /** The last reservation's round trip: the next chunk starts that far ahead (and the lead), so its first slot is not already late. */
   let roundTripMs = 10;
-  /** The recent conversations' lengths, and the lead they give (their 90th percentile, capped). */
+  /** The recent conversations' lengths, and the lead they give (their median, capped: a longer one still has the tolerance). */
   const conversations: number[] = [];
   const maxLead = Math.min(250, rate.periodMs * 0.25);
   let leadMs = Math.min(5, maxLead);
@@ -196,7 +196,7 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
       conversations.push(ms);
       if (conversations.length > 64) conversations.shift();
       const sorted = [...conversations].sort((a, b) => a - b);
-      leadMs = Math.min(maxLead, Math.max(0, sorted[Math.floor(sorted.length * 0.9)]!));
+      leadMs = Math.min(maxLead, Math.max(0, sorted[Math.floor(sorted.length / 2)]!));
     },
     take(owner = '', options = {}) {
       return new Promise<RateSlot>((resolve, reject) => {
