@@ -64,6 +64,16 @@ async function main(): Promise<void> {
     const before = await sizes(db);
     const big = await measured('engine', RECIPIENTS, url);
     const after = await sizes(db);
+    // printed at once: the figures of the long run are kept even if what follows is cut short
+    const perThousand = (bytes: number): string => `${(bytes / (RECIPIENTS / 1000) / 1024).toFixed(1)} KB`;
+    let total = 0;
+    for (const table of TABLES) {
+      const grew = after[table]!.total - before[table]!.total;
+      const indexes = after[table]!.indexes - before[table]!.indexes;
+      total += grew;
+      console.log(`database growth, ${table}: ${(grew / 2 ** 20).toFixed(1)} MB (indexes ${(indexes / 2 ** 20).toFixed(1)} MB) = ${perThousand(grew)} per 1,000 deliveries`);
+    }
+    console.log(`database growth, all three: ${(total / 2 ** 20).toFixed(1)} MB = ${perThousand(total)} per 1,000 deliveries (${(total / RECIPIENTS).toFixed(0)} bytes per delivery)`);
     const rawAfter = await measured('raw', COMPARE, url);
 
     const raw = (rawBefore.rate + rawAfter.rate) / 2;
@@ -82,15 +92,6 @@ async function main(): Promise<void> {
       `peak RSS of the sending process: ${RECIPIENTS.toLocaleString('en')} recipients ${big.maxRssMb.toFixed(0)} MB, ${COMPARE.toLocaleString('en')} recipients ${small.maxRssMb.toFixed(0)} MB: ` +
         `${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(0)} MB (goal ≤ +${GOALS.rssGrowthMb} MB: ${rssGrowth <= GOALS.rssGrowthMb ? 'met' : 'NOT met'}); raw ${rawBefore.maxRssMb.toFixed(0)} MB`,
     );
-    const perThousand = (bytes: number): string => `${(bytes / (RECIPIENTS / 1000) / 1024).toFixed(1)} KB`;
-    let total = 0;
-    for (const table of TABLES) {
-      const grew = after[table]!.total - before[table]!.total;
-      const indexes = after[table]!.indexes - before[table]!.indexes;
-      total += grew;
-      console.log(`database growth, ${table}: ${(grew / 2 ** 20).toFixed(1)} MB (indexes ${(indexes / 2 ** 20).toFixed(1)} MB) = ${perThousand(grew)} per 1,000 deliveries`);
-    }
-    console.log(`database growth, all three: ${(total / 2 ** 20).toFixed(1)} MB = ${perThousand(total)} per 1,000 deliveries (${(total / RECIPIENTS).toFixed(0)} bytes per delivery)`);
     console.log(`load average at the end: ${load()}`);
   } finally {
     await db.close();

@@ -51,6 +51,40 @@ function startWorker(env: NodeJS.ProcessEnv): Worker {
   return { process: child, output: () => text, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
 }
 
+/** CPU seconds (user + system) a process has used; with `children`, also its children that have exited (Linux /proc). */
+function cpuSeconds(pid: number, children = false): number {
+  // the fields after the command's name: state is the first; utime, stime, cutime, cstime the 12th to the 15th
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ').map(Number);
+  const ticks = fields[11]! + fields[12]! + (children ? fields[13]! + fields[14]! : 0);
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
+
+/** CPU seconds of the benchmark's PostgreSQL server: its postmaster, the backends gone and those alive. */
+async function postgresCpuSeconds(db: Database): Promise<number> {
+  const [{ pid }] = await db.sequelize.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', { type: QueryTypes.SELECT }) as [{ pid: number }];
+  const postmaster = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[1]);
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').pop()!.split(' ')[1]) === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Transactions committed or rolled back in the benchmark's database so far. */
+async function transactions(db: Database): Promise<number> {
+  await db.sequelize.query('SELECT pg_stat_clear_snapshot()');
+  const [row] = await db.sequelize.query<{ n: string }>(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+    { type: QueryTypes.SELECT },
+  );
+  return Number(row!.n);
+}
+
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -71,6 +105,10 @@ interface Round {
   distinct: number;
   duplicated: number;
   load: number;
+  /** CPU seconds from due to the end: the workers (all), PostgreSQL; the database's transactions per mail. */
+  workersCpu: number;
+  postgresCpu: number;
+  transactionsPerMail: number;
 }
 
 async function round(db: Database, workerCount: number, recipients: number): Promise<Round> {
@@ -87,6 +125,9 @@ async function round(db: Database, workerCount: number, recipients: number): Pro
     // due in LEAD_MS, as the back office does when a mailing is saved: the mailing's start, and its job (which
     // notifies the workers)
     const dueAt = new Date(Date.now() + LEAD_MS);
+    const cpuBefore = workers.reduce((sum, w) => sum + cpuSeconds(w.process.pid!), 0);
+    const postgresBefore = await postgresCpuSeconds(db);
+    const transactionsBefore = await transactions(db);
     await db.sequelize.query(`UPDATE mailings SET start_at = $1, next_run_at = $1, status = 'created' WHERE id = ANY($2::int[])`, { bind: [dueAt, ids] });
     for (const id of ids) await jobs.jobs.schedule(id, dueAt);
     const finished = async (): Promise<boolean> => {
@@ -104,6 +145,8 @@ async function round(db: Database, workerCount: number, recipients: number): Pro
     );
     const failed = attempts.filter((a) => a.status !== 'success');
     if (failed.length > 0) throw new Error(`runs that did not succeed: ${JSON.stringify(failed)}`);
+    const workersCpu = workers.reduce((sum, w) => sum + cpuSeconds(w.process.pid!), 0) - cpuBefore;
+    const postgresCpu = (await postgresCpuSeconds(db)) - postgresBefore;
     for (const w of workers) w.process.kill('SIGTERM');
     const codes = await Promise.all(workers.map((w) => w.exited));
     if (codes.some((code) => code !== 0)) throw new Error(`a worker exited ${codes.join(', ')}:\n${workers.map((w) => w.output()).join('\n---\n')}`);
@@ -119,6 +162,10 @@ async function round(db: Database, workerCount: number, recipients: number): Pro
       distinct: seen.recipients!.distinct,
       duplicated: seen.recipients!.duplicated,
       load: os.loadavg()[0]!,
+      workersCpu,
+      postgresCpu,
+      // read after the workers exited (a backend reports its counts when it ends)
+      transactionsPerMail: ((await transactions(db)) - transactionsBefore) / recipients,
     };
   } finally {
     for (const w of workers) if (w.process.exitCode === null && w.process.signalCode === null) w.process.kill('SIGKILL');
@@ -158,13 +205,14 @@ async function main(): Promise<void> {
       for (const n of order) got[n] = await round(db, n, RECIPIENTS);
       rounds.push({ one: got[1]!, two: got[2]! });
     }
-    console.log('round  workers  due → all recorded  due → last mail  msgs/s  runs per worker  runs started (after due)      sink: mails / distinct / duplicated  load');
+    console.log('round  workers  due → all recorded  due → last mail  msgs/s  runs per worker  runs started (after due)      sink: mails / distinct / duplicated  CPU s: workers, PostgreSQL  db transactions per mail  load');
     rounds.forEach((r, i) => {
       for (const x of [r.one, r.two]) {
         console.log(
           `${String(i + 1).padStart(5)}  ${String(x.workers).padStart(7)}  ${x.seconds.toFixed(2).padStart(16)} s  ${x.lastMailSeconds.toFixed(2).padStart(13)} s  ` +
             `${(RECIPIENTS / x.seconds).toFixed(0).padStart(6)}  ${x.runsPerWorker.join(' + ').padEnd(15)}  ${startsText(x.starts).padEnd(28)}  ` +
-            `${x.received} / ${x.distinct} / ${x.duplicated}`.padEnd(36) + `  ${x.load.toFixed(2)}`,
+            `${x.received} / ${x.distinct} / ${x.duplicated}`.padEnd(36) +
+            `  ${x.workersCpu.toFixed(1).padStart(9)}, ${x.postgresCpu.toFixed(1).padStart(10)}  ${x.transactionsPerMail.toFixed(3).padStart(24)}  ${x.load.toFixed(2)}`,
         );
       }
     });
@@ -173,6 +221,12 @@ async function main(): Promise<void> {
     const all = rounds.flatMap((r) => [r.one, r.two]);
     const everyOnce = all.every((x) => x.received === RECIPIENTS && x.distinct === RECIPIENTS && x.duplicated === 0);
     console.log(`median: 1 worker ${one.toFixed(2)} s (${(RECIPIENTS / one).toFixed(0)} msgs/s), 2 workers ${two.toFixed(2)} s (${(RECIPIENTS / two).toFixed(0)} msgs/s)`);
+    const cpu = (pick: (x: Round) => number, n: 1 | 2) => median(rounds.map((r) => pick(n === 1 ? r.one : r.two)));
+    console.log(
+      `median CPU per 1,000 mails: workers ${(cpu((x) => x.workersCpu, 1) / (RECIPIENTS / 1000)).toFixed(2)} s (1 worker) vs ${(cpu((x) => x.workersCpu, 2) / (RECIPIENTS / 1000)).toFixed(2)} s (2 workers); ` +
+        `PostgreSQL ${(cpu((x) => x.postgresCpu, 1) / (RECIPIENTS / 1000)).toFixed(2)} s vs ${(cpu((x) => x.postgresCpu, 2) / (RECIPIENTS / 1000)).toFixed(2)} s; ` +
+        `database transactions per mail ${cpu((x) => x.transactionsPerMail, 1).toFixed(3)} vs ${cpu((x) => x.transactionsPerMail, 2).toFixed(3)}`,
+    );
     console.log(`ratio 1-worker time / 2-worker time: ${(one / two).toFixed(2)} (median of the times; per round: ${rounds.map((r) => (r.one.seconds / r.two.seconds).toFixed(2)).join(', ')})`);
     console.log(`every recipient exactly one mail in every round: ${everyOnce ? `yes (the sink got ${RECIPIENTS.toLocaleString('en')} mails for ${RECIPIENTS.toLocaleString('en')} distinct recipients, none twice)` : 'NO (see the sink column)'}`);
     console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
