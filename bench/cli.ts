@@ -13,41 +13,12 @@ import { projectRoot } from '../src/paths.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { mailingTo } from '../test/helpers/mailing-fixtures.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
+import { median, serviceEnv, startSink } from './bench-processes.js';
 
 const RECIPIENTS = 1_000;
 const ROUNDS = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 5);
 const TIME = '/usr/bin/time';
 const GOALS = { sendingS: 0.9, cpuS: 1.5, rssMb: 110, firstConnectionS: 0.5 };
-
-interface Sink {
-  url: string;
-  /** Stops it; the mails it received, and when (ms since the epoch) the first connection and the last mail came. */
-  stop(): Promise<{ received: number; firstConnectionAt: number; lastMailAt: number }>;
-}
-
-async function startSink(): Promise<Sink> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const match = /port (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', () => reject(new Error('the SMTP sink exited')));
-  });
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      const match = /received (\d+) first-connection (\d+) last-mail (\d+)/.exec(output);
-      if (!match) throw new Error(`the sink did not report: ${output}`);
-      return { received: Number(match[1]), firstConnectionAt: Number(match[2]), lastMailAt: Number(match[3]) };
-    },
-  };
-}
 
 interface ProcessFigures {
   wallS: number;
@@ -94,26 +65,11 @@ async function measured(run: (smtpUrl: string) => Promise<ProcessFigures>, what:
   };
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const url = await createScratchDatabase('bench_cli');
   const db = await openDatabase({ databaseUrl: url, embeddedPostgresPort: 0, dataDir: os.tmpdir() });
-  const env = (smtpUrl: string): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    SMTP_URL: smtpUrl,
-    SESSION_SECRET: 'bench-session-secret-0123456789',
-    APP_URL: 'http://127.0.0.1:3000',
-    MAIL_FROM: 'Bench <bench@mailing.test>',
-    APP_TIMEZONE: 'UTC',
-  });
+  const env = (smtpUrl: string): NodeJS.ProcessEnv => serviceEnv(url, smtpUrl);
   /** A mailing of RECIPIENTS new clients; when `due`, its run is due now (what plain `send` makes), else it has none. */
   async function mailing(due: boolean): Promise<number> {
     const made = await mailingTo(db, RECIPIENTS, { startAt: new Date(Date.now() - 3_600_000), subject: 'Benchmark mailing' });

@@ -1,40 +1,19 @@
 // `npm run bench:send`: the engine's speed against raw pooled nodemailer to the same local SMTP server, and the
 // sender's peak memory at 10,000 and 100,000 recipients. Prints the figures and the ratio (goal ≥ 0.8).
-import { spawn } from 'node:child_process';
 import nodemailer from 'nodemailer';
-import path from 'node:path';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { silentLogger } from '../src/log.js';
 import { createSmtpTransport, DEFAULT_SMTP_POOL } from '../src/mail/smtp-transport.js';
 import { runMailing } from '../src/sending/run-mailing.js';
-import { projectRoot } from '../src/paths.js';
 import { createScratchDatabase } from '../test/helpers/database.js';
 import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { prepareMailing } from './send-fixtures.js';
 import { QueryTypes } from 'sequelize';
 import { buildMail, loadRunContent } from '../src/sending/build-mail.js';
 import { BODY, FROM, IDENTITY, rawMail, rawRecipient, sendRaw, SUBJECT, type RawMail } from './raw-send.js';
+import { median as medianOf, sendInFreshProcess, startSink } from './bench-processes.js';
 
 const POOL = { maxConnections: DEFAULT_SMTP_POOL.maxConnections, maxMessages: DEFAULT_SMTP_POOL.maxMessages };
-
-async function startSink(args: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/smtp-sink.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /port (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', () => reject(new Error('the SMTP sink exited')));
-  });
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /**
  * Peak RSS, and peak live heap, of this process while `work` runs (with `measureLive`). With `measureLive` a full GC runs every
@@ -120,7 +99,6 @@ async function sameMailCheck(db: Database, html?: { html: string; text: string }
 }
 
 const fmt = (x: number, digits = 0): string => x.toFixed(digits);
-const medianOf = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A slow server: greets after 10 s, answers MAIL FROM, RCPT TO and the end of DATA after 200 ms each. */
 const SLOW = { greetingMs: 10_000, replyMs: 200, mails: 100 };
@@ -141,15 +119,7 @@ async function slowServerRow(db: Database): Promise<void> {
 
 /** CPU time and peak RSS of 1,000 mails, each measured in a fresh process (bench/send-one.ts), median of 3. */
 async function costRows(sinkUrl: string, databaseUrl: string): Promise<void> {
-  const one = (mode: 'engine' | 'raw'): Promise<{ seconds: number; cpuMs: number; maxRssMb: number }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/send-one.ts'), mode, '1000', sinkUrl, databaseUrl], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`send-one ${mode} exited ${code}`))));
-    });
+  const one = (mode: 'engine' | 'raw') => sendInFreshProcess(mode, 1000, sinkUrl, databaseUrl);
   console.log('per 1,000 mails, each in a fresh process (median of 3): sending time, CPU time (user + system) of the send, peak RSS of the process');
   const results: Record<string, { seconds: number; cpuMs: number; maxRssMb: number }> = {};
   for (const mode of ['raw', 'engine'] as const) {

@@ -2,7 +2,8 @@
 // benchmark's event loop; prints its port, counts mails, exits on SIGTERM (printing the count, and the times of the
 // first connection and of the last mail, ms since the epoch, for bench/cli.ts).
 // `--greeting-ms N` delays the 220 greeting, `--reply-ms N` each reply to MAIL FROM, RCPT TO and the end of DATA
-// (a slow server, for the benchmark's "slow server" row).
+// (a slow server, for the benchmark's "slow server" row). `--track-recipients` also counts the distinct recipients of
+// the mails received and the recipients that got more than one (bench/workers.ts checks every recipient got one).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -12,6 +13,8 @@ function knob(name: string): number {
 }
 const greetingMs = knob('--greeting-ms');
 const replyMs = knob('--reply-ms');
+/** Mails received per recipient (lower-cased), with `--track-recipients` only. */
+const perRecipient = process.argv.includes('--track-recipients') ? new Map<string, number>() : undefined;
 const later = (ms: number, then: () => void): void => {
   if (ms > 0) setTimeout(then, ms);
   else then();
@@ -35,10 +38,13 @@ const server = new SMTPServer({
   onRcptTo(_address, _session, callback) {
     later(replyMs, () => callback());
   },
-  onData(stream, _session, callback) {
+  onData(stream, session, callback) {
     stream.on('data', () => undefined);
     stream.on('end', () => {
       received += 1;
+      if (perRecipient) {
+        for (const { address } of session.envelope.rcptTo) perRecipient.set(address.toLowerCase(), (perRecipient.get(address.toLowerCase()) ?? 0) + 1);
+      }
       lastMailAt = Date.now();
       later(replyMs, () => callback());
     });
@@ -48,6 +54,7 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`port ${(server.server.address() as AddressInfo).port}\n`);
 });
 process.on('SIGTERM', () => {
-  process.stdout.write(`received ${received} first-connection ${firstConnectionAt} last-mail ${lastMailAt}\n`);
+  const recipients = perRecipient ? ` recipients ${perRecipient.size} duplicated ${[...perRecipient.values()].filter((n) => n > 1).length}` : '';
+  process.stdout.write(`received ${received} first-connection ${firstConnectionAt} last-mail ${lastMailAt}${recipients}\n`);
   server.close(() => process.exit(0));
 });
