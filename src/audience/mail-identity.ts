@@ -61,6 +61,8 @@ export function withUnsubscribeFooterHtml(html: string, url: string): string {
 export type MailingAddresser = (recipient: MailRecipient, content: OutgoingMail, unsubscribeLink?: string) => OutgoingMail;
 
 /**
+ * The addresses, headers and footer of one mailing mail, applied to its content (subject, text, html, other
+ * headers); without a client (deleted after the snapshot) there is no link to make: the mail goes without one.
  * The addresser of one run: what every mail of the run shares (From, the Reply-To, the service address) is worked
  * out once, each mail then only gets its To, its unsubscribe link, the footer and the headers. `unsubscribeLink` is
  * the recipient's link when the caller made it already (the engine makes it once per mail for {{ unsubscribe_url }}
@@ -88,12 +90,4 @@ export function mailingAddresser(settings: MailIdentitySettings, owner: MailOwne
     mail.headers = Object.assign({}, content.headers, { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
     return mail;
   };
-}
-
-/**
- * The addresses, headers and footer of one mailing mail, applied to its content (subject, text, html, other
- * headers). Without a client (deleted after the snapshot) there is no link to make: the mail goes without one.
- */
-export function addressMailingMail(settings: MailIdentitySettings, owner: MailOwner, recipient: MailRecipient, content: OutgoingMail): OutgoingMail {
-  return mailingAddresser(settings, owner)(recipient, content);
 }
