@@ -140,7 +140,8 @@ describe('one unfinished run per mailing', function () {
       expect(made, 'no attempt opened beside the interrupted one').to.have.length(1);
       expect(made[0]).to.include({ id: attemptId, status: 'success', sent_count: 2000 });
       expect(worker.output(), "taken over without waiting for the lease").to.match(new RegExp(`attempt ${attemptId}: taken over from .*no longer runs`));
-      expect(worker.output()).to.contain(`resumed attempt ${attemptId}`);
+      // the worker logs this line once the run has ended, i.e. after the attempt's row says so: wait for it to arrive
+      await worker.waitFor(`resumed attempt ${attemptId}`, 10_000);
       expectAtLeastOnceOneMessageId(emails, WINDOW);
     });
   });
