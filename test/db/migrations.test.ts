@@ -23,13 +23,14 @@ async function tables(sequelize: Sequelize): Promise<string[]> {
   return rows.map((row) => row.tablename);
 }
 
-/** Every column, constraint and index, to compare a schema before and after a down/up cycle. */
+/** Every column, constraint, index and trigger, to compare a schema before and after a down/up cycle. */
 async function schemaFingerprint(sequelize: Sequelize): Promise<string> {
   const rows = await sequelize.query<{ item: string }>(
     `SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, '') AS item
        FROM information_schema.columns WHERE table_schema = 'public'
      UNION ALL SELECT conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
      UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+     UNION ALL SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
      ORDER BY 1`,
     { type: QueryTypes.SELECT },
   );
