@@ -11,7 +11,9 @@
 //   - deleting attempts deletes their deliveries (was ON DELETE CASCADE), deleting clients sets their deliveries'
 //     client_id NULL (was ON DELETE SET NULL), once per statement through the indexes leading with each column;
 //   - changing the id of an attempt or client that deliveries use, or truncating attempts or clients while
-//     deliveries still point at them, is refused (was: the key's NO ACTION on update; TRUNCATE of a referenced table).
+//     deliveries still point at them, is refused (was: the key's NO ACTION on update; TRUNCATE of a referenced table);
+//   - those deletes, id changes and truncates need a READ COMMITTED transaction (the service uses no other level):
+//     an older snapshot could miss a concurrent insert's rows, where a declared key would fail the transaction.
 const CHECK = `
   CREATE FUNCTION deliveries_keys_check(missing_attempt bigint, missing_client bigint) RETURNS void LANGUAGE plpgsql AS $$
   BEGIN
@@ -24,6 +26,19 @@ const CHECK = `
       RAISE EXCEPTION 'insert or update on table "deliveries" violates foreign key constraint "deliveries_client_id_fkey"'
         USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'deliveries_client_id_fkey', TABLE = 'deliveries', COLUMN = 'client_id',
               DETAIL = format('Key (client_id)=(%s) is not present in table "clients".', missing_client);
+    END IF;
+  END $$;
+
+  -- The delete side reads deliveries with the statement's snapshot: in READ COMMITTED (the service's only level) that
+  -- snapshot is taken after the wait for a concurrent inserter, so its rows are seen. A REPEATABLE READ or
+  -- SERIALIZABLE transaction keeps an older snapshot and would miss them (a declared key checks against the latest
+  -- one, which a trigger cannot): there, deleting, re-keying or truncating attempts or clients is refused.
+  CREATE FUNCTION deliveries_keys_read_committed(parent text) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+      RAISE EXCEPTION 'deleting or changing the ids of % needs a READ COMMITTED transaction (this one is %)', parent, upper(current_setting('transaction_isolation'))
+        USING ERRCODE = 'feature_not_supported',
+              HINT = 'The keys of "deliveries" are kept by triggers that must see deliveries written by transactions committed meanwhile.';
     END IF;
   END $$;
 
@@ -72,12 +87,20 @@ const CHECK = `
 
   CREATE FUNCTION deliveries_of_deleted_attempts() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+      RETURN NULL;
+    END IF;
+    PERFORM deliveries_keys_read_committed(TG_TABLE_NAME);
     DELETE FROM deliveries WHERE attempt_id IN (SELECT id FROM old_rows);
     RETURN NULL;
   END $$;
 
   CREATE FUNCTION deliveries_of_deleted_clients() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+      RETURN NULL;
+    END IF;
+    PERFORM deliveries_keys_read_committed(TG_TABLE_NAME);
     UPDATE deliveries SET client_id = NULL WHERE client_id IN (SELECT id FROM old_rows);
     RETURN NULL;
   END $$;
@@ -87,6 +110,7 @@ const CHECK = `
   DECLARE
     used boolean;
   BEGIN
+    PERFORM deliveries_keys_read_committed(TG_TABLE_NAME);
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM deliveries WHERE %I = $1)', TG_ARGV[0]) INTO used USING OLD.id;
     IF used THEN
       RAISE EXCEPTION 'update or delete on table "%" violates foreign key constraint "deliveries_%_fkey" on table "deliveries"', TG_TABLE_NAME, TG_ARGV[0]
@@ -101,6 +125,7 @@ const CHECK = `
   DECLARE
     used boolean;
   BEGIN
+    PERFORM deliveries_keys_read_committed(TG_TABLE_NAME);
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM deliveries WHERE %I IS NOT NULL)', TG_ARGV[0]) INTO used;
     IF used THEN
       RAISE EXCEPTION 'cannot truncate table "%": deliveries still reference it (constraint "deliveries_%_fkey")', TG_TABLE_NAME, TG_ARGV[0]
@@ -143,7 +168,7 @@ export async function down(queryInterface) {
        DROP TRIGGER deliveries_clients_truncated ON clients;
        DROP FUNCTION deliveries_keys_inserted(), deliveries_keys_updated(), deliveries_of_deleted_attempts(),
          deliveries_of_deleted_clients(), deliveries_parent_key_kept(), deliveries_parent_truncated(),
-         deliveries_keys_check(bigint, bigint);
+         deliveries_keys_check(bigint, bigint), deliveries_keys_read_committed(text);
        ALTER TABLE deliveries
          ADD CONSTRAINT deliveries_attempt_id_fkey FOREIGN KEY (attempt_id) REFERENCES attempts (id) ON DELETE CASCADE,
          ADD CONSTRAINT deliveries_client_id_fkey FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE SET NULL;`,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { migrateUp } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { projectRoot } from '../../src/paths.js';
@@ -173,6 +173,22 @@ describe("the keys of deliveries (attempt and client), enforced per statement", 
     expect(await query<{ n: number }>('SELECT count(*)::int AS n FROM deliveries')).to.deep.equal([{ n: 2 }]);
     await db().sequelize.query('TRUNCATE clients, attempts, deliveries CASCADE');
     expect(await query('SELECT 1 FROM clients')).to.deep.equal([]);
+  });
+
+  it('when a client or an attempt with deliveries is deleted in a REPEATABLE READ transaction, then it is refused, naming READ COMMITTED, and nothing changes', async () => {
+    const { attemptId, mailing, clients } = await run(2);
+    await snapshotRecipients(db().sequelize, attemptId, mailing.id);
+    for (const [sql, id] of [['DELETE FROM clients WHERE id = $1', clients[0]], ['DELETE FROM attempts WHERE id = $1', attemptId]] as const) {
+      const error = await refusal(() =>
+        db().sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, (transaction) => query(sql, [id], transaction)),
+      );
+      expect(error.code).to.equal('0A000');
+      expect(error.message).to.match(/^deleting or changing the ids of (clients|attempts) needs a READ COMMITTED transaction \(this one is REPEATABLE READ\)$/);
+    }
+    // a delete that finds nothing is no risk: it goes through
+    await db().sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, (transaction) => query('DELETE FROM clients WHERE id = 0', [], transaction));
+    const rows = await query<{ client_id: number | null }>('SELECT client_id FROM deliveries WHERE attempt_id = $1 ORDER BY id', [attemptId]);
+    expect(rows).to.deep.equal([{ client_id: clients[0] }, { client_id: clients[1] }]);
   });
 
   describe('with two connections', () => {
