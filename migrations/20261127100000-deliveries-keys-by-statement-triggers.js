@@ -1,7 +1,7 @@
 // The two foreign keys of `deliveries` (attempt_id → attempts ON DELETE CASCADE, client_id → clients ON DELETE SET
 // NULL) become triggers that give the same guarantees set-based. A declared key checks each inserted row with a
 // query of its own (`SELECT 1 … FOR KEY SHARE` on the parent): a run's snapshot of 100,000 recipients ran 200,000
-// of them, about 40 % of its time. The check below runs once per INSERT statement over its new rows (a transition
+// of them, more than half of its time. The check below runs once per INSERT statement over its new rows (a transition
 // table): every attempt_id and every non-null client_id must exist, and the parents are locked FOR KEY SHARE as the
 // declared key locks them, so a delete of one of them waits for the inserting transaction (and then nulls or removes
 // its rows) and an insert for a parent being deleted waits, then is refused. The error is the declared key's:
