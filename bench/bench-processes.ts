@@ -12,12 +12,19 @@ export interface SinkReport {
   lastMailAt: number;
   /** With `--track-recipients`: distinct recipients, and how many of them got more than one mail. */
   recipients?: { distinct: number; duplicated: number };
+  /** With `--arrival-times`: when each mail's message ended at the sink (ms since the epoch), in arrival order. */
+  arrivals?: number[];
 }
 
 export interface Sink {
   url: string;
   /** Stops it (if still running), and says what it received. */
   stop(): Promise<SinkReport>;
+}
+
+function arrivalsIn(output: string): { arrivals?: number[] } {
+  const line = /^arrivals (.*)$/m.exec(output);
+  return line ? { arrivals: line[1] === '' ? [] : line[1]!.split(',').map(Number) } : {};
 }
 
 /** Starts bench/smtp-sink.ts (its knobs in `args`) and resolves once it listens. */
@@ -47,6 +54,7 @@ export async function startSink(args: string[] = []): Promise<Sink> {
         firstConnectionAt: Number(match[2]),
         lastMailAt: Number(match[3]),
         ...(match[4] === undefined ? {} : { recipients: { distinct: Number(match[4]), duplicated: Number(match[5]) } }),
+        ...arrivalsIn(output),
       };
     },
   };

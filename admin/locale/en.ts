@@ -249,7 +249,7 @@ export const en = {
     mailings: {
       labels: {
         status: { created: 'waiting', running: 'sending', completed: 'completed' },
-        state: { scheduled: 'scheduled', sending: 'sending', running: 'running', 'paused-by-manager': 'paused by a manager', completed: 'completed' },
+        state: { scheduled: 'scheduled', sending: 'sending', paused: 'paused', running: 'running', 'paused-by-manager': 'paused by a manager', completed: 'completed' },
       },
       properties: {
         name: 'Name',

@@ -247,7 +247,7 @@ export const ru: Catalogue = {
     mailings: {
       labels: {
         status: { created: 'ожидает', running: 'отправляется', completed: 'завершена' },
-        state: { scheduled: 'запланирована', sending: 'отправляется', running: 'идёт', 'paused-by-manager': 'приостановлена менеджером', completed: 'завершена' },
+        state: { scheduled: 'запланирована', sending: 'отправляется', paused: 'приостановлена', running: 'идёт', 'paused-by-manager': 'приостановлена менеджером', completed: 'завершена' },
       },
       properties: {
         name: 'Название',

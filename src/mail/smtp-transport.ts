@@ -7,6 +7,7 @@ import { OperationalError } from '../errors.js';
 import { classifyMailError, MailSendError } from './mail-errors.js';
 import type { MailTransport, OutgoingMail, SendOptions, SentInfo } from './transport.js';
 import { DKIM_SIGNED_HEADERS, type DkimSettings } from './dkim.js';
+import { SendDeadlines } from './send-deadlines.js';
 
 export interface SmtpTimeouts {
   /** Opening the TCP (or TLS) connection. */
@@ -215,6 +216,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   });
 
   const slots = new Slots(pool.maxConnections);
+  const deadlines = new SendDeadlines(timeouts.sendMs);
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -225,6 +227,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   async function deliver(mail: OutgoingMail, beforeData?: () => Promise<void>): Promise<SentInfo> {
     let info: SMTPPoolSentMessageInfo;
     const progress: SendProgress = { messageSent: false, beforeData };
+    const deadline = deadlines.start();
     try {
       info = await transporter.sendMail({
         [SEND_PROGRESS]: progress,
@@ -235,11 +238,14 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
         text: mail.text,
         html: mail.html,
         headers: mail.headers,
-        signal: AbortSignal.timeout(timeouts.sendMs),
+        // nodemailer duck-types its signal (`aborted`, add/removeEventListener: mailer/index.js isAbortSignal)
+        signal: deadline as unknown as AbortSignal,
       } as SendMailOptions);
     } catch (error) {
       if (progress.gateError !== undefined) throw progress.gateError;
       throw classifyMailError(error, { messageSent: progress.messageSent });
+    } finally {
+      deadlines.settle(deadline);
     }
     // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but be sure
     if (info.rejected.length > 0) {
@@ -298,6 +304,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
         }),
       ]);
       clearTimeout(timer);
+      deadlines.stop();
       // nodemailer 10's pool: `force` also closes the connections that are delivering (their sends fail)
       (transporter.close as (options?: { force?: boolean }) => void)({ force: gaveUp });
     },

@@ -28,11 +28,14 @@
 //
 // Fair turns: the mails waiting in this process are queued per OWNER and served round-robin, one slot per owner in
 // turn (not per run nor per lane: an owner with ten big runs gets no more than an owner with one small run). Across
-// processes each process reserves a chunk per owner it has waiting (a tenth of a second's worth per owner, no more
-// than the mails waiting, at most `MAX_CHUNK`), so the service's slots are shared about equally between the owners
-// waiting anywhere. A process
-// reserves only when it has no slot left, so it holds at most one chunk ahead of the others: a process that stops or
-// is killed wastes at most that much of the service's capacity. Times are the database's: processes on machines
+// processes each process reserves a chunk per owner it has waiting (a tenth of a second's worth per owner, at most
+// `MAX_CHUNK`, and no more than this process spends: the mails waiting now, or, when several wait, the slots it
+// handed out in the last tenth of a second if more), so the service's slots are shared about equally between the
+// owners waiting anywhere. While several mails wait, a process asks for its next chunk when what is left of its
+// current one lasts about a reservation's round trip and lead, so at high rates the chunks follow each other without
+// a gap (asking only once the chunk was spent left a gap of a round trip and a lead per chunk: half of 500/s was
+// lost). It holds at most about one chunk ahead of the
+// others: a process that stops or is killed wastes at most that much of the service's capacity. Times are the database's: processes on machines
 // whose clocks differ still share one schedule (each converts a slot into a local wait with the database's
 // `now()` of the same statement).
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -105,6 +108,10 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
   const first: Waiter[] = [];
   let pumping = false;
   let rowReady: Promise<void> | undefined;
+  /** The reservation under way, if any (at most one per process and limit). */
+  let reserving: Promise<void> | undefined;
+  /** When the slots of the last tenth of a second were handed out (how many this process spends: the next chunk's size). */
+  const handedOut: number[] = [];
   /** The last reservation's round trip: the next chunk starts that far ahead (and the lead), so its first slot is not already late. */
   let roundTripMs = 10;
   /** The recent conversations' lengths, and the lead they give (their median, capped: a longer one still has the tolerance). */
@@ -121,8 +128,13 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
         throw error;
       });
     await rowReady;
-    // no more slots than mails waiting now: a slot nobody is ready to spend by its time is lost to the service
-    const chunk = Math.max(1, Math.min(MAX_CHUNK, perOwner * owners, waiters));
+    // no more slots than this process spends: the mails waiting now, or, when more than one waits (the limit, not
+    // the lanes, is what holds them), what it handed out in the last tenth of a second if more. A slot nobody is
+    // ready to spend by its time is lost to the service.
+    const now = Date.now();
+    while (handedOut.length > 0 && handedOut[0]! < now - 100) handedOut.shift();
+    const spends = waiters > 1 ? Math.max(waiters, handedOut.length) : waiters;
+    const chunk = Math.max(1, Math.min(MAX_CHUNK, perOwner * owners, spends));
     // the chunk's first slot no sooner than this reservation's answer and the mail's conversation can be done
     const aheadMs = Math.min(100, roundTripMs * 1.5 + 2) + leadMs;
     const sentAt = Date.now();
@@ -155,6 +167,21 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
     return undefined;
   };
 
+  /** Reserves the next chunk for the owners waiting now; one reservation at a time. */
+  const waitingCount = (): number => {
+    let waiters = first.length;
+    for (const queue of waiting.values()) waiters += queue.length;
+    return waiters;
+  };
+  const nextChunk = (): Promise<void> => {
+    if (reserving === undefined) {
+      reserving = reserve(waiting.size + (first.length > 0 ? 1 : 0), waitingCount()).finally(() => {
+        reserving = undefined;
+      });
+    }
+    return reserving;
+  };
+
   /** Hands out slots to the waiters while there are any: one loop per process and limit. */
   const pump = async (): Promise<void> => {
     pumping = true;
@@ -165,9 +192,7 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
         const slot = slots[0];
         if (slot === undefined) {
           try {
-            let waiters = first.length;
-            for (const queue of waiting.values()) waiters += queue.length;
-            await reserve(waiting.size + (first.length > 0 ? 1 : 0), waiters);
+            await nextChunk();
           } catch (error) {
             for (const waiter of first.splice(0)) waiter.reject(error);
             for (const queue of waiting.values()) for (const waiter of queue) waiter.reject(error);
@@ -175,12 +200,19 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
           }
           continue;
         }
+        // more than one mail waits (the limit holds them) and what is left lasts about a reservation's round trip
+        // and lead: the next chunk is asked for now, so that it follows this one without a gap (a failure here is
+        // met again, and reported, when the slots run out)
+        if (reserving === undefined && waitingCount() > 1 && slots[slots.length - 1]!.at - Date.now() < Math.min(100, roundTripMs * 1.5 + 2) + roundTripMs + leadMs + intervalMs) {
+          void nextChunk().catch(() => undefined);
+        }
         // handed out ahead by the usual conversation, so the mail is ready to send its bytes at the slot
         const wait = slot.at - leadMs - Date.now();
         if (wait > 0) await sleep(wait);
         // this process stalled past the slot (the timer fired late): the mail takes the next one
         if (Date.now() - slot.at > tolerance) continue;
         slots.shift();
+        handedOut.push(Date.now());
         const waiter = nextWaiter();
         waiter?.resolve({ at: slot.at, waited: Math.max(0, slot.at - Math.max(waiter.since, slot.free)) });
       }

@@ -36,6 +36,24 @@ describe('the mailing page', () => {
     expect((await browser.get(`${api}/records/${mailing.id}/show`)).body.record.params.state).to.equal('sending');
   });
 
+  it('when a once mailing is completed but its run still retries or is paused, then its status word is sending or paused (Russian: отправляется, приостановлена), and completed once the run ended', async () => {
+    const { mailing, browser } = await ownerWithMailing({ periodicity: 'once', endAt: null as never });
+    await mailing.update({ status: 'completed', nextRunAt: null });
+    const attempt = await db().models.Attempt.create({ mailingId: mailing.id, scheduledFor: new Date(), trigger: 'schedule', status: 'retrying' });
+    const state = async (): Promise<string> => (await browser.get(`${api}/records/${mailing.id}/show`)).body.record.params.state;
+    expect(await state(), 'a run waiting for a later try').to.equal('sending');
+    await attempt.update({ status: 'paused' });
+    expect(await state(), 'a paused run').to.equal('paused');
+    const listed = (await browser.get(`${api}/actions/list`)).body.records.find((r: { id: string }) => Number(r.id) === mailing.id);
+    expect(listed.params.state, 'the list says the same').to.equal('paused');
+    await attempt.update({ status: 'success', finishedAt: new Date() });
+    expect(await state(), 'the run ended').to.equal('completed');
+    const { en } = await import('../../admin/locale/en.js');
+    const { ru } = await import('../../admin/locale/ru.js');
+    expect([en.resources.mailings.labels.state.paused, ru.resources.mailings.labels.state.paused]).to.deep.equal(['paused', 'приостановлена']);
+    expect(ru.resources.mailings.labels.state.sending).to.equal('отправляется');
+  });
+
   it('when an attempt of the mailing is listed in the reports, then it is labelled with the mailing name, also after a rename', async () => {
     const { mailing, browser } = await ownerWithMailing({ startAt: new Date(Date.now() + DAY) });
     await db().models.Attempt.create({ mailingId: mailing.id, scheduledFor: new Date(), trigger: 'manual', status: 'success' });
