@@ -91,7 +91,7 @@ const Dashboard: React.FC = () => {
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell>{formatDateTime(a.attemptedAt, screenLanguage(i18n.language), zone)}</TableCell>
-                  <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
+                  <TableCell data-attempt-mailing={a.id}>{a.mailingLabel} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
                   <TableCell>{translateLabel(`status.${a.status}`, 'attempts', { defaultValue: a.status })}</TableCell>
                   <TableCell>{a.sent} / {a.failed} / {a.recipients}</TableCell>
                   <TableCell>{a.serverResponse ?? ''}</TableCell>
