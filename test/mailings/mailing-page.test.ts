@@ -91,4 +91,16 @@ describe('the mailing page', () => {
     const list = await browser.get(`${api}/actions/list`);
     expect(list.body.records.find((r: { id: string }) => Number(r.id) === mailing.id).params.recipientsCount).to.equal(1);
   });
+
+  it('when a mailing is between runs, then its word is running; when its owner is blocked, then it is paused-by-manager, never running', async () => {
+    const { owner, mailing, browser } = await ownerWithMailing();
+    await mailing.update({ status: 'running' });
+    const between = await browser.get(`${api}/records/${mailing.id}/show`);
+    expect(between.body.record.params.state).to.equal('running');
+    const manager = await createUser(db(), { email: 'manager@example.test', permissions: ['mailing.view_all', 'user.block'] });
+    await owner.update({ blockedAt: new Date() });
+    const asManager = await loggedIn(app().url, manager.email);
+    const list = await asManager.get(`${api}/actions/list`);
+    expect(list.body.records.find((r: { id: string }) => Number(r.id) === mailing.id).params.state).to.equal('paused-by-manager');
+  });
 });
