@@ -79,7 +79,7 @@ export function toAdminError(error: unknown): unknown {
  * notice's message, answered 200 on the same record instead of an error page. Undefined for any other error.
  */
 export function actionNotice(error: unknown): string | undefined {
-  return error instanceof ConflictError ? error.message : undefined;
+  return error instanceof ConflictError ? inScreenLanguage(error.message) : undefined;
 }
 
 /** JSON in the shape of an AdminJS list answer, so its screens show the notice. */
