@@ -138,6 +138,18 @@ describe('the back office screens at every width', function () {
     expect(errors).to.deep.equal([]);
   });
 
+  it("when the dashboard shows a run of 12,345 recipients in English and in Russian, then its figures are written as each language writes numbers", async () => {
+    const big = await db().models.Attempt.create({ mailingId: seed.mailing, scheduledFor: new Date(Date.now() + 1000), trigger: 'manual', status: 'success', recipientsCount: 12_345, sentCount: 12_000, failedCount: 345 });
+    for (const [locale, written] of [['en-US', /12,000 \/ 345 \/ 12,345/], ['ru-RU', /12\s000 \/ 345 \/ 12\s345/]] as const) {
+      const { page, errors } = await login('olga@example.test', 1280, 800, locale);
+      const cell = page.locator(`tr:has([data-attempt-mailing="${big.id}"])`);
+      await cell.waitFor();
+      expect(await cell.innerText(), locale).to.match(written);
+      expect(errors).to.deep.equal([]);
+      await page.context().close();
+    }
+  });
+
   it('when lists are opened on a 390 px phone, then each shows its main columns with their headings, not only checkboxes, within the screen', async () => {
     const { page, errors } = await login('olga@example.test', 390, 844);
     const lists: Array<[string, string[], string[]]> = [
@@ -246,6 +258,21 @@ describe('the back office screens at every width', function () {
     expect((await heading.innerText()).replace(/\u2060/g, '').trim()).to.equal(`${en.labels.messages} · ${subject}`);
     expect(await page.title()).to.equal(`${en.labels.messages} · ${subject} — Mailing Service`);
     expect(errors).to.deep.equal([]);
+  });
+
+  it("when the owner opens a mailing's edit screen in English and in Russian, then it says that saving changes the future runs only; the new-mailing form does not", async () => {
+    for (const [locale, catalogue] of [['en-US', en], ['ru-RU', ru]] as const) {
+      const { page, errors } = await login('olga@example.test', 1280, 800, locale);
+      await page.goto(`${app.url}/admin/resources/mailings/records/${seed.mailing}/edit`);
+      const note = page.getByTestId('edit-note');
+      await note.waitFor();
+      expect((await note.innerText()).trim()).to.equal(catalogue.resources.mailings.messages.editChangesFutureRunsOnly);
+      await page.goto(`${app.url}/admin/resources/mailings/actions/new`);
+      await page.locator('[name="name"]').waitFor();
+      expect(await page.getByTestId('edit-note').count()).to.equal(0);
+      expect(errors).to.deep.equal([]);
+      await page.context().close();
+    }
   });
 
   it("when the owner opens a run's page, then its deliveries are listed 20 a page, forward and back, and filtered by status in the screen language", async () => {
