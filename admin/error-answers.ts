@@ -11,10 +11,39 @@ import { en } from './locale/en.js';
 type Phrase = keyof typeof en.messages;
 const PHRASE_OF_ENGLISH = new Map(Object.entries(en.messages).map(([key, text]) => [text, key as Phrase]));
 
-/** A message the domain wrote in English, in the screen's language when the catalogue has it (else as it is). */
-function inScreenLanguage(message: string): string {
-  const key = PHRASE_OF_ENGLISH.get(message);
-  return key ? phrase('en', key) : message;
+/** The catalogue's sentences with {{…}} parts as patterns over the English the domain writes, the longest first
+ * (so "Unknown permission: x. Pick from the list." is not read as "Unknown permission: {{names}}."). */
+const PATTERNS: Array<{ key: Phrase; pattern: RegExp; names: string[] }> = Object.entries(en.messages)
+  .filter(([, text]) => text.includes('{{'))
+  .sort(([, a], [, b]) => b.length - a.length)
+  .map(([key, text]) => {
+    const names = [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]!);
+    const source = text.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)');
+    return { key: key as Phrase, pattern: new RegExp(`^${source}$`, 's'), names };
+  });
+
+/** One sentence of the domain in the screen's language, or undefined when the catalogue does not have it. */
+function translated(sentence: string): string | undefined {
+  const key = PHRASE_OF_ENGLISH.get(sentence);
+  if (key) return phrase('en', key);
+  for (const { key: templated, pattern, names } of PATTERNS) {
+    const match = pattern.exec(sentence);
+    if (match) return phrase('en', templated, Object.fromEntries(names.map((name, i) => [name, match[i + 1]!])));
+  }
+  return undefined;
+}
+
+/**
+ * A message the domain wrote in English, in the screen's language when the catalogue has it (else as it is). A
+ * form's summary joins its fields' sentences with ". ": each is translated, and the whole only if all of them are.
+ */
+export function inScreenLanguage(message: string): string {
+  const whole = translated(message);
+  if (whole !== undefined) return whole;
+  const parts = message.split('. ');
+  if (parts.length < 2) return message;
+  const each = parts.map((part, i) => translated(part) ?? (i < parts.length - 1 ? translated(`${part}.`) : undefined));
+  return each.every((part) => part !== undefined) ? each.map((part) => part!.replace(/\.$/, '')).join('. ') : message;
 }
 
 /** Domain (and Sequelize) errors as AdminJS errors, so the screens show them (forms: next to the fields). */
@@ -50,7 +79,7 @@ export function toAdminError(error: unknown): unknown {
  * notice's message, answered 200 on the same record instead of an error page. Undefined for any other error.
  */
 export function actionNotice(error: unknown): string | undefined {
-  return error instanceof ConflictError ? error.message : undefined;
+  return error instanceof ConflictError ? inScreenLanguage(error.message) : undefined;
 }
 
 /** JSON in the shape of an AdminJS list answer, so its screens show the notice. */

@@ -33,10 +33,11 @@ interface Data {
 
 const api = new ApiClient();
 
-const Figure: React.FC<{ label: string; value: number; id: string }> = ({ label, value, id }) => (
-  <Box variant="card" mr="lg" mb="lg" p="lg" style={{ minWidth: 140 }} data-figure={id}>
+/** A figure as its language writes it (12,345 in English, 12 345 in Russian). */
+const Figure: React.FC<{ label: string; value: number; id: string; locale: string }> = ({ label, value, id, locale }) => (
+  <Box variant="card" mr="lg" mb="lg" p="lg" style={{ minWidth: 140 }} data-figure={id} data-value={value}>
     <Text fontSize="xs">{label}</Text>
-    <H2 mb="0">{value}</H2>
+    <H2 mb="0">{value.toLocaleString(locale)}</H2>
   </Box>
 );
 
@@ -53,6 +54,8 @@ const Dashboard: React.FC = () => {
   useEffect(() => {
     api.getDashboard().then((response) => setData(response.data as Data));
   }, []);
+  const locale = screenLanguage(i18n.language) === 'ru' ? 'ru-RU' : 'en-US';
+  const number = (n: number): string => n.toLocaleString(locale);
   if (!data) return <Box variant="container"><Text>{t('loading')}</Text></Box>;
   return (
     <Box variant="container" data-testid="dashboard">
@@ -65,11 +68,11 @@ const Dashboard: React.FC = () => {
           <H4>{t(data.coverage === 'all' ? 'allMailings' : 'yourMailings')}</H4>
           <Box flex flexWrap="wrap">
             {Object.entries(data.mailingsByStatus).map(([status, count]) => (
-              <Figure key={status} id={`status-${status}`} label={translateLabel(`status.${status}`, 'mailings', { defaultValue: status })} value={count} />
+              <Figure key={status} id={`status-${status}`} label={translateLabel(`status.${status}`, 'mailings', { defaultValue: status })} value={count} locale={locale} />
             ))}
-            <Figure id="disabled" label={t('disabled')} value={data.disabledMailings} />
-            <Figure id="sent" label={t('sentLastDays', { days: data.lastDays })} value={data.sentLastDays} />
-            <Figure id="failed" label={t('failedLastDays', { days: data.lastDays })} value={data.failedLastDays} />
+            <Figure id="disabled" label={t('disabled')} value={data.disabledMailings} locale={locale} />
+            <Figure id="sent" label={t('sentLastDays', { days: data.lastDays })} value={data.sentLastDays} locale={locale} />
+            <Figure id="failed" label={t('failedLastDays', { days: data.lastDays })} value={data.failedLastDays} locale={locale} />
           </Box>
           <H4>{t('latestAttempts')}</H4>
           <Table>
@@ -91,9 +94,9 @@ const Dashboard: React.FC = () => {
               {data.latestAttempts.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell>{formatDateTime(a.attemptedAt, screenLanguage(i18n.language), zone)}</TableCell>
-                  <TableCell>{a.mailingId === null ? a.mailingLabel : `#${a.mailingId}`} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
+                  <TableCell data-attempt-mailing={a.id}>{a.mailingLabel} ({translateLabel(`trigger.${a.trigger}`, 'attempts', { defaultValue: a.trigger })})</TableCell>
                   <TableCell>{translateLabel(`status.${a.status}`, 'attempts', { defaultValue: a.status })}</TableCell>
-                  <TableCell>{a.sent} / {a.failed} / {a.recipients}</TableCell>
+                  <TableCell>{number(a.sent)} / {number(a.failed)} / {number(a.recipients)}</TableCell>
                   <TableCell>{a.serverResponse ?? ''}</TableCell>
                 </TableRow>
               ))}

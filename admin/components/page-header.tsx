@@ -9,6 +9,15 @@ import { documentTitle } from './page-title.js';
 /** The catalogue key under which this page's heading is given to AdminJS's header (which translates its title). */
 const headingKey = (action: string): string => `pageHeading_${action}`;
 
+/** A word joiner (U+2060): no width, no break, nothing a reader sees. */
+const JOINER = '\u2060';
+
+/**
+ * The heading as a catalogue value that i18next shows as it is: a record's title may hold "{{ name }}" (a message's
+ * subject) or "$t(", which i18next would fill in (to nothing) or nest; a word joiner inside each keeps the text.
+ */
+const literalForI18next = (text: string): string => text.replace(/\{\{/g, `{${JOINER}{`).replace(/\$t\(/g, `$${JOINER}t(`);
+
 const PageHeader: React.FC<ActionHeaderProps> = (props) => {
   const { tl, ta, i18n } = useTranslation();
   const { resource, record, action } = props;
@@ -22,7 +31,7 @@ const PageHeader: React.FC<ActionHeaderProps> = (props) => {
         ? `${action.name === 'show' ? resourceName : actionName} · ${title}`
         : `${actionName} · ${resourceName}`;
   // AdminJS's header asks the catalogue for its title by the action's label: this page's heading is put there
-  i18n.addResource(i18n.language, 'translation', `resources.${resource.id}.actions.${headingKey(action.name)}`, heading, { silent: true });
+  i18n.addResource(i18n.language, 'translation', `resources.${resource.id}.actions.${headingKey(action.name)}`, literalForI18next(heading), { silent: true });
   useEffect(() => {
     document.title = documentTitle(heading);
   }, [heading]);

@@ -12,6 +12,7 @@ import { actorOf } from '../current-admin.js';
 import { megabytes } from '../form-body.js';
 import { clearBounce } from '../../src/audience/bounced-clients.js';
 import { confirmedAction } from '../features/confirmed-action.js';
+import { inScreenLanguage } from '../error-answers.js';
 import { EXPORT_PATH } from '../audience-downloads.js';
 
 const byContext = new WeakMap<ServiceContext, ClientImports>();
@@ -30,8 +31,10 @@ export function importsOf(ctx: ServiceContext): ClientImports {
 function failure(error: unknown): { notice: { message: string; type: 'error' }; error: { message: string; fields: Record<string, string> } } {
   const answer = answerOf(error);
   if (answer.status >= 500) throw error;
-  const fields = error instanceof ValidationError ? error.fields : {};
-  return { notice: { message: answer.message, type: 'error' }, error: { message: answer.message, fields } };
+  // in the screen's language when the catalogue has the sentence
+  const message = inScreenLanguage(answer.message);
+  const fields = error instanceof ValidationError ? Object.fromEntries(Object.entries(error.fields).map(([field, text]) => [field, inScreenLanguage(text)])) : {};
+  return { notice: { message, type: 'error' }, error: { message, fields } };
 }
 
 /** The mapping as it arrives: a JSON object, or form fields "mapping.email" … */

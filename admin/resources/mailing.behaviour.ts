@@ -59,8 +59,9 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
       }
       // a list row carries the number of recipients only; a record (show, edit, actions) its ids as ONE value
       if (!detail) {
-        // who a run starting now would reach: chosen clients, tagged clients and "all", each client once
-        const counts = await recipients.audienceCounts(rows.map((row) => Number(row.id)));
+        // who a run starting now would mail: chosen clients, tagged clients and "all", each client once, without the
+        // unsubscribed and bounced ones (the run skips them)
+        const counts = await recipients.audienceCounts(rows.map((row) => Number(row.id)), { reachableOnly: true });
         for (const row of rows) row.recipientsCount = counts.get(Number(row.id)) ?? 0;
         return;
       }
@@ -72,9 +73,11 @@ export function mailingBehaviour(ctx: ServiceContext): ResourceBehaviour {
         const detail = details.get(Number(row.id));
         if (!detail) continue;
         // the audience: the chosen tags and who a run starting now would reach (two reads per shown mailing)
-        const [tags, audienceNow] = await Promise.all([recipients.tags(Number(row.id)), recipients.audienceCount(Number(row.id))]);
+        const [tags, audienceNow] = await Promise.all([recipients.tags(Number(row.id)), recipients.audienceCount(Number(row.id), { reachableOnly: true })]);
         row.clientIds = detail.clientIds.join(',');
-        row.recipientsCount = detail.recipients.count;
+        // the send-now question says how many get it again: those a run now would really mail (not the chosen ids:
+        // tags and "all" add clients, unsubscribed and bounced ones are skipped)
+        row.recipientsCount = audienceNow;
         row.tagIds = tags.map((tag) => tag.id).join(',');
         // the tag picker names the chosen tags from this one value ("3:vip|7:Москва"); the show page lists them
         row.tagNames = tags.map((tag) => `${tag.id}:${tag.name.replace(/\|/g, '/')}`).join('|');

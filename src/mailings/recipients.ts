@@ -40,14 +40,25 @@ export function mailingOwnerSql(mailing: string): string {
   return `(SELECT m.owner_id FROM mailings m WHERE m.id = ${mailing})`;
 }
 
+/** Which clients of the audience count: all of them (a run's snapshot holds them all, skipping some), or only those a
+ * run would really mail (not unsubscribed, not bounced). */
+export interface AudienceCountOptions {
+  /** Count only the clients who would get the mail (the back office's "recipients if sent now"). */
+  reachableOnly?: boolean;
+}
+
+/** SQL narrowing `clients c` to those a run mails (the snapshot marks the others skipped: src/sending/snapshot.ts). */
+const REACHABLE_SQL = ' AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL';
+
 export function mailingRecipients(sequelize: Sequelize) {
   return {
-    /** Per mailing, how many clients a run starting now would reach (for a list page: one query for the page). */
-    async audienceCounts(mailingIds: readonly number[]): Promise<Map<number, number>> {
+    /** Per mailing, how many clients a run starting now would take in (for a list page: one query for the page). */
+    async audienceCounts(mailingIds: readonly number[], options: AudienceCountOptions = {}): Promise<Map<number, number>> {
       const counts = new Map<number, number>(mailingIds.map((id) => [id, 0]));
       if (mailingIds.length === 0) return counts;
+      const reachable = options.reachableOnly ? REACHABLE_SQL : '';
       const rows = await sequelize.query<{ id: number; n: number }>(
-        `SELECT m.id, (SELECT count(*)::int FROM clients c WHERE c.owner_id = m.owner_id AND c.id IN (${audienceIdsSql('m.id')})) AS n
+        `SELECT m.id, (SELECT count(*)::int FROM clients c WHERE c.owner_id = m.owner_id AND c.id IN (${audienceIdsSql('m.id')})${reachable}) AS n
          FROM mailings m WHERE m.id = ANY($1::int[])`,
         { bind: [mailingIds], type: QueryTypes.SELECT },
       );
@@ -55,10 +66,11 @@ export function mailingRecipients(sequelize: Sequelize) {
       return counts;
     },
 
-    /** How many clients the mailing's next run would reach if it started now (its audience resolved now). */
-    async audienceCount(mailingId: number): Promise<number> {
+    /** How many clients the mailing's next run would take in if it started now (its audience resolved now). */
+    async audienceCount(mailingId: number, options: AudienceCountOptions = {}): Promise<number> {
+      const reachable = options.reachableOnly ? REACHABLE_SQL : '';
       const [row] = await sequelize.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$1')} AND c.id IN (${audienceIdsSql('$1')})`,
+        `SELECT count(*)::int AS n FROM clients c WHERE c.owner_id = ${mailingOwnerSql('$1')} AND c.id IN (${audienceIdsSql('$1')})${reachable}`,
         { bind: [mailingId], type: QueryTypes.SELECT },
       );
       return row?.n ?? 0;

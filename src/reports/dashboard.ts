@@ -12,6 +12,7 @@ export interface DashboardAttempt {
   id: number;
   /** Null once the mailing was deleted (the label stays). */
   mailingId: number | null;
+  /** The mailing's name today (after a rename too); the label kept on the attempt once the mailing is deleted. */
   mailingLabel: string;
   attemptedAt: string;
   status: string;
@@ -58,7 +59,12 @@ export async function dashboardFor(
     models.Mailing.count({ where: and(mailings, { disabledAt: { [Op.ne]: null } }) }),
     models.Delivery.count({ where: and(deliveries, { status: 'sent', sentAt: { [Op.gte]: since } }) }),
     models.Delivery.count({ where: and(deliveries, { status: 'failed', updatedAt: { [Op.gte]: since } }) }),
-    models.Attempt.findAll({ where: attempts, order: [['attemptedAt', 'DESC'], ['id', 'DESC']], limit: options.attempts ?? 10 }),
+    models.Attempt.findAll({
+      where: attempts,
+      include: [{ model: models.Mailing, as: 'mailing', attributes: ['name'], required: false }],
+      order: [['attemptedAt', 'DESC'], ['id', 'DESC']],
+      limit: options.attempts ?? 10,
+    }),
   ]);
 
   const mailingsByStatus: Record<string, number> = Object.fromEntries(MAILING_STATUSES.map((status) => [status, 0]));
@@ -74,7 +80,7 @@ export async function dashboardFor(
     latestAttempts: latest.map((a) => ({
       id: a.id,
       mailingId: a.mailingId,
-      mailingLabel: a.mailingLabel,
+      mailingLabel: (a as unknown as { mailing?: { name: string } | null }).mailing?.name ?? a.mailingLabel,
       attemptedAt: a.attemptedAt.toISOString(),
       status: a.status,
       trigger: a.trigger,

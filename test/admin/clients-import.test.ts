@@ -9,6 +9,7 @@ import { useTestApp } from '../helpers/app.js';
 import { loggedIn, type AdminClient } from '../helpers/admin-client.js';
 import { createClient, createUser } from '../helpers/factories.js';
 import { csvBytes, tenRows } from '../audience/csv-fixtures.js';
+import { ru } from '../../admin/locale/ru.js';
 
 const MB = 1024 * 1024;
 const IMPORT = '/admin/api/resources/clients/actions/importClients';
@@ -120,6 +121,16 @@ describe('clients import and export in the back office', function () {
     const response = await owner.post(IMPORT, fileForm(Buffer.alloc(0), 'empty.csv'));
     expect(response.status).to.equal(200);
     expect(response.body.error).to.deep.equal({ message: 'The file is empty: there is nothing to import.', fields: { file: 'The file is empty' } });
+    expect(await db().models.ClientImport.count()).to.equal(0);
+  });
+
+  it('when a Russian-speaking user uploads an empty file or a binary one, then the message and the file field say so in Russian and nothing is kept', async () => {
+    await db().models.User.update({ language: 'ru' }, { where: { email: 'owner@example.test' } });
+    const russian = await loggedIn(app().url, 'owner@example.test');
+    const empty = await russian.post(IMPORT, fileForm(Buffer.alloc(0), 'empty.csv'));
+    const binary = await russian.post(IMPORT, fileForm(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]), 'table.xlsx'));
+    expect(empty.body.error).to.deep.equal({ message: ru.messages.importEmpty, fields: { file: ru.messages.importEmptyField } });
+    expect(binary.body.error).to.deep.equal({ message: ru.messages.importNotCsv, fields: { file: ru.messages.importNotCsvField } });
     expect(await db().models.ClientImport.count()).to.equal(0);
   });
 

@@ -83,4 +83,22 @@ describe('the back-office dashboard', () => {
 
     expect(figures.sentLastDays).to.equal(4);
   });
+
+  it('when a mailing with runs is renamed, then the latest attempts name it by its name of today, never by its id; a deleted one by the label its runs kept', async () => {
+    const world = await buildWorld(db());
+    await addHistory(world);
+    const { Mailing } = db().models;
+    await Mailing.update({ name: 'Spring letters' }, { where: { id: world.owned.user2.mailing } });
+    const client = await loggedIn(app().url, 'user2@example.test');
+    const { body } = await client.get('/admin/api/dashboard');
+    expect(body.latestAttempts.length).to.be.at.least(2);
+    expect(body.latestAttempts.map((a: { mailingLabel: string }) => a.mailingLabel)).to.deep.equal(body.latestAttempts.map(() => 'Spring letters'));
+    const ids = body.latestAttempts.map((a: { id: number }) => a.id);
+    await Mailing.destroy({ where: { id: world.owned.user2.mailing } });
+    const kept = await db().models.Attempt.findAll({ where: { id: ids }, order: [['attemptedAt', 'DESC'], ['id', 'DESC']] });
+    const after = await client.get('/admin/api/dashboard');
+    expect(after.body.latestAttempts.map((a: { mailingId: number | null; mailingLabel: string }) => [a.mailingId, a.mailingLabel])).to.deep.equal(kept.map((a) => [null, a.mailingLabel]));
+    expect(kept).to.have.length(ids.length);
+    expect(kept.every((a) => a.mailingLabel.length > 0)).to.equal(true);
+  });
 });

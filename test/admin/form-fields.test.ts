@@ -101,4 +101,61 @@ describe('the forms\' required fields and their refusals', () => {
     expect(group.body.record.errors.name.message).to.equal(ru.messages.groupNameMissing);
     expect(mailing.body.record.errors.name.message).to.equal(ru.messages.mailingNameMissing);
   });
+
+  it('when a Russian-speaking user sends an empty mailing form, then every field and the notice give the reason in Russian, nothing in English', async () => {
+    const world = await buildWorld(db());
+    await world.users.user.update({ language: 'ru' });
+    const user = await loggedIn(app().url, 'user@example.test');
+    const before = await db().models.Mailing.count();
+
+    const refused = await user.post(`${api}/mailings/actions/new`, { periodicity: 'hourly' });
+
+    const errors = refused.body.record.errors;
+    expect(errors.name.message).to.equal(ru.messages.mailingNameMissing);
+    expect(errors.messageId.message).to.equal(ru.messages.messageChoose);
+    expect(errors.clientIds.message).to.equal(ru.messages.clientsChoose);
+    expect(errors.startAt.message).to.equal(ru.messages.startAtMissing);
+    expect(errors.endAt.message).to.equal(ru.messages.endAtMissing);
+    expect(errors.periodicity.message).to.equal(ru.messages.periodicityUnknown);
+    expect(refused.body.notice.message).to.contain(ru.messages.startAtMissing).and.to.not.match(/[A-Za-z]{3,}/);
+    expect(await db().models.Mailing.count()).to.equal(before);
+  });
+
+  it('when a Russian-speaking user gives a mailing an end before its start or a date beyond the range, then the date fields say so in Russian with the dates', async () => {
+    const world = await buildWorld(db());
+    await world.users.user.update({ language: 'ru' });
+    const user = await loggedIn(app().url, 'user@example.test');
+    const edit = `${api}/mailings/records/${world.owned.user.mailing}/edit`;
+
+    const backwards = await user.post(edit, { startAt: '2031-05-02T10:00:00.000Z', endAt: '2031-05-01T10:00:00.000Z', periodicity: 'daily' });
+    const far = await user.post(edit, { startAt: '9999-01-01T10:00:00.000Z', periodicity: 'daily' });
+
+    expect(backwards.body.record.errors.endAt.message).to.equal(ru.messages.endBeforeStart);
+    expect(far.body.record.errors.startAt.message).to.match(/^Выберите дату с \d{4}-\d\d-\d\d по \d{4}-\d\d-\d\d$/);
+  });
+
+  it('when a Russian-speaking administrator gives a user a short password or a group an unknown permission, then the fields say so in Russian', async () => {
+    const world = await buildWorld(db());
+    await world.users.superuser.update({ language: 'ru' });
+    const admin = await loggedIn(app().url, 'admin@example.test');
+
+    const user = await admin.post(`${api}/users/actions/new`, { email: 'fresh@example.test', fullName: 'Fresh', password: 'short' });
+    const group = await admin.post(`${api}/groups/actions/new`, { name: 'bad', permissions: ['root.everything'] });
+
+    expect(user.body.record.errors.password.message).to.match(/^Используйте не меньше \d+ символов\.$/);
+    expect(group.body.record.errors.permissions.message).to.equal('Неизвестное право: root.everything. Выберите из списка.');
+    expect(await db().models.User.count({ where: { email: 'fresh@example.test' } })).to.equal(0);
+  });
+
+  it('when a Russian-speaking user types an unknown time zone on their profile, then the field says what to choose in Russian and nothing is saved', async () => {
+    const world = await buildWorld(db());
+    await world.users.user.update({ language: 'ru' });
+    const user = await loggedIn(app().url, 'user@example.test');
+
+    const refused = await user.post(`${api}/users/records/${world.users.user.id}/edit`, { timeZone: 'Mars/Olympus' });
+
+    expect(refused.body.record.errors.timeZone.message).to.equal(ru.messages.timeZoneUnknown);
+    await world.users.user.reload();
+    expect(world.users.user.timeZone).to.equal(null);
+  });
 });

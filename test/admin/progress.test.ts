@@ -42,7 +42,7 @@ describe('the live progress of runs', function () {
     smtp.reset();
   });
 
-  it('when a run goes to a slow mail server, then its owner sees it from the start with sent growing to the total, a rate and a time left; another user sees nothing; a manager sees it; once over it is gone', async () => {
+  it('when a run goes to a slow mail server, then its owner sees it from the start (in the reports too) with sent growing to the total, a rate and a time left; another user sees nothing; a manager sees it; once over it is gone', async () => {
     const owner = await createUser(db(), { email: 'progress-owner@example.test' });
     await createUser(db(), { email: 'progress-other@example.test' });
     await createUser(db(), { email: 'progress-manager@example.test', permissions: MANAGER_PERMISSIONS });
@@ -67,6 +67,10 @@ describe('the live progress of runs', function () {
       if (seen.length === 2) {
         expect(await runsOf(asOther), 'another user').to.deep.equal([]);
         expect((await runsOf(asManager)).map((r) => r.attemptId), 'a manager').to.deep.equal([attemptId]);
+        // the reports list it while it runs, not only once it ends
+        const reports = await asOwner.get(`/admin/api/resources/attempts/actions/list?filters.mailingId=${mailing.id}`);
+        const listed = (reports.body.records as Array<{ params: { id: number; status: string } }>).map((r) => [Number(r.params.id), r.params.status]);
+        expect(listed, 'the reports while it runs').to.deep.equal([[attemptId, 'running']]);
       }
       if (Date.now() > deadline) throw new Error('the run did not end within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 150));

@@ -6,6 +6,8 @@ import { useTestDatabase } from '../helpers/database.js';
 import { useTestApp } from '../helpers/app.js';
 import { AdminClient, loggedIn } from '../helpers/admin-client.js';
 import { buildWorld } from './world.js';
+import { en } from '../../admin/locale/en.js';
+import { ru } from '../../admin/locale/ru.js';
 
 describe('back-office record actions', () => {
   const db = useTestDatabase();
@@ -79,6 +81,22 @@ describe('back-office record actions', () => {
     const response = await owner.post(mailingAction(id, 'sendNow'));
     expect(response.body.notice.type, JSON.stringify(response.body.notice)).to.equal('success');
     expect(await db().models.Attempt.count({ where: { mailingId: id, trigger: 'manual' } })).to.equal(before + 1);
+  });
+
+  it("when the owner sends now while the mailing's run is paused, then the notice says so in the owner's language (English, Russian) and no run is opened", async () => {
+    const world = await buildWorld(db());
+    const id = world.owned.user.mailing;
+    await db().models.Attempt.create({ mailingId: id, scheduledFor: new Date(), trigger: 'manual', status: 'paused' });
+    const before = await db().models.Attempt.count({ where: { mailingId: id } });
+    const owner = await loggedIn(app().url, 'user@example.test');
+
+    const english = await owner.post(mailingAction(id, 'sendNow'));
+    await world.users.user.update({ language: 'ru' });
+    const russian = await (await loggedIn(app().url, 'user@example.test')).post(mailingAction(id, 'sendNow'));
+
+    expect(english.body.notice).to.deep.equal({ message: en.messages.sendNowRunPaused, type: 'error' });
+    expect(russian.body.notice).to.deep.equal({ message: ru.messages.sendNowRunPaused, type: 'error' });
+    expect(await db().models.Attempt.count({ where: { mailingId: id } })).to.equal(before);
   });
 
   it('when a manager blocks a user, then the user is blocked by them; unblock lifts it', async () => {

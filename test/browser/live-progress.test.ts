@@ -46,7 +46,7 @@ describe('live progress in the browser', function () {
   /** The sent count the page shows now. */
   const sentOn = async (page: Page): Promise<number> => Number(await page.locator('[data-progress-sent]').first().getAttribute('data-progress-sent'));
 
-  it('when a run goes to a slow mail server, then the mailing page and the dashboard show its sent count rising to the total without a reload', async () => {
+  it('when a run goes to a slow mail server, then the mailing page and the dashboard show its sent count rising to the total, a rate and the time left, without a reload', async () => {
     const owner = await createUser(db(), { email: 'live@example.test', fullName: 'Live Owner' });
     const clients = [];
     for (let i = 0; i < 45; i++) clients.push(await createClient(db(), owner, { email: `live-${i}@example.test` }));
@@ -72,6 +72,7 @@ describe('live progress in the browser', function () {
     const text = await page.locator('[data-testid="live-progress"]').innerText();
     expect(text).to.match(/\d+ sent, 0 failed of 45/);
     expect(text).to.match(/per minute/);
+    expect(text, 'the time left').to.match(/about .+ left/);
     await screenshot(page, 'live-progress-mailing');
     await screenshot(dashboard.page, 'live-progress-dashboard');
     expect(navigations, 'no reload').to.equal(0);

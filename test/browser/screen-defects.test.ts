@@ -102,7 +102,9 @@ describe('the screen defects of issue 13, in a browser', function () {
       const blocked = await createUser(db(), { email: `blocked-${suffix}@example.test`, blocked: true });
       const client = await createClient(db(), owner, { email: `client-${suffix}@example.test` });
       await client.update({ bouncedAt: new Date(), bounceResponse: '550 5.1.1 no such user' });
-      const mailing = await createMailingRow(db(), owner, { clients: [client] });
+      // the send-now question counts who would get it: the reader, not the bounced client
+      const reader = await createClient(db(), owner, { email: `reader-${suffix}@example.test` });
+      const mailing = await createMailingRow(db(), owner, { clients: [client, reader] });
       const disabled = await createMailingRow(db(), owner, { clients: [client] });
       await disabled.update({ disabledAt: new Date() });
       const message = await createMessage(db(), owner);

@@ -119,6 +119,37 @@ describe('the back office screens at every width', function () {
     expect(await onScreen(page, MENU)).to.equal(true);
   });
 
+  it("when a content manager and an owner open the dashboard on a 390 px phone, then it sends nobody to a menu 'on the left' and names the runs' mailing, never '#id'", async () => {
+    await createUser(db(), { email: 'clara@example.test', fullName: 'Clara Content', permissions: ['blog.manage'] });
+    for (const [email, locale, t] of [['clara@example.test', 'en-US', en], ['clara@example.test', 'ru-RU', ru]] as const) {
+      const { page, errors } = await login(email, 390, 844, locale);
+      await page.getByText(t.components.Dashboard.useTheMenu).waitFor();
+      const text = await page.locator('[data-testid="dashboard"]').innerText();
+      expect(text, `${locale}: the content manager's dashboard`).to.not.match(/left|слева/i);
+      expect(await page.locator(MENU_BUTTON).isVisible(), 'the ☰ button the text names').to.equal(true);
+      expect(errors).to.deep.equal([]);
+      await page.context().close();
+    }
+    const { page, errors } = await login('olga@example.test', 390, 844);
+    const cell = page.locator(`[data-attempt-mailing="${seed.attempt}"]`);
+    await cell.waitFor();
+    expect(await cell.innerText()).to.contain(seed.mailingName);
+    expect(await page.locator('[data-testid="dashboard"]').innerText()).to.not.contain(`#${seed.mailing}`);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("when the dashboard shows a run of 12,345 recipients in English and in Russian, then its figures are written as each language writes numbers", async () => {
+    const big = await db().models.Attempt.create({ mailingId: seed.mailing, scheduledFor: new Date(Date.now() + 1000), trigger: 'manual', status: 'success', recipientsCount: 12_345, sentCount: 12_000, failedCount: 345 });
+    for (const [locale, written] of [['en-US', /12,000 \/ 345 \/ 12,345/], ['ru-RU', /12\s000 \/ 345 \/ 12\s345/]] as const) {
+      const { page, errors } = await login('olga@example.test', 1280, 800, locale);
+      const cell = page.locator(`tr:has([data-attempt-mailing="${big.id}"])`);
+      await cell.waitFor();
+      expect(await cell.innerText(), locale).to.match(written);
+      expect(errors).to.deep.equal([]);
+      await page.context().close();
+    }
+  });
+
   it('when lists are opened on a 390 px phone, then each shows its main columns with their headings, not only checkboxes, within the screen', async () => {
     const { page, errors } = await login('olga@example.test', 390, 844);
     const lists: Array<[string, string[], string[]]> = [
@@ -212,6 +243,35 @@ describe('the back office screens at every width', function () {
       expect(await page.title()).to.equal(`${catalogue.actions.new} · ${catalogue.labels.clients} — Mailing Service`);
       await screenshot(page, `screens-title-${locale}`);
       expect(errors).to.deep.equal([]);
+    }
+  });
+
+  it("when a message's subject holds a {{ variable }}, then its page's heading and tab title show the subject whole, the variable included", async () => {
+    const owner = (await db().models.User.findOne({ where: { email: 'olga@example.test' } }))!;
+    const subject = 'Hello {{ name | default: "friend" }}, news $t(inside)';
+    const message = await createMessage(db(), owner, { subject });
+    const { page, errors } = await login('olga@example.test', 1280, 800);
+    await page.goto(`${app.url}/admin/resources/messages/records/${message.id}/show`);
+    const heading = page.locator('[data-css$="-action-header"] h2').first();
+    await heading.getByText('Hello').waitFor();
+    // the heading may carry invisible word joiners (U+2060) between the braces: what a reader sees is the subject
+    expect((await heading.innerText()).replace(/\u2060/g, '').trim()).to.equal(`${en.labels.messages} · ${subject}`);
+    expect(await page.title()).to.equal(`${en.labels.messages} · ${subject} — Mailing Service`);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("when the owner opens a mailing's edit screen in English and in Russian, then it says that saving changes the future runs only; the new-mailing form does not", async () => {
+    for (const [locale, catalogue] of [['en-US', en], ['ru-RU', ru]] as const) {
+      const { page, errors } = await login('olga@example.test', 1280, 800, locale);
+      await page.goto(`${app.url}/admin/resources/mailings/records/${seed.mailing}/edit`);
+      const note = page.getByTestId('edit-note');
+      await note.waitFor();
+      expect((await note.innerText()).trim()).to.equal(catalogue.resources.mailings.messages.editChangesFutureRunsOnly);
+      await page.goto(`${app.url}/admin/resources/mailings/actions/new`);
+      await page.locator('[name="name"]').waitFor();
+      expect(await page.getByTestId('edit-note').count()).to.equal(0);
+      expect(errors).to.deep.equal([]);
+      await page.context().close();
     }
   });
 

@@ -96,4 +96,29 @@ describe('the mailing page', () => {
       'Send this mailing now to all its 3 recipients? Each of them gets it again, also those who got it already.',
     );
   });
+
+  it('when one client of the mailing has unsubscribed and one has bounced, then "recipients if sent now", the list count and the send-now question count only the one who would get it', async () => {
+    const { mailing, browser } = await ownerWithMailing();
+    const clients = await db().models.Client.findAll({ where: { ownerId: mailing.ownerId }, order: [['id', 'ASC']] });
+    await clients[0]!.update({ unsubscribedAt: new Date() });
+    await clients[1]!.update({ bouncedAt: new Date(), bounceResponse: '550 no such user' });
+    const show = await browser.get(`${api}/records/${mailing.id}/show`);
+    expect(show.body.record.params.audienceNow).to.equal(1);
+    const confirm = await browser.get(`${api}/records/${mailing.id}/sendNow`);
+    expect(confirm.body.record.params.recipientsCount).to.equal(1);
+    const list = await browser.get(`${api}/actions/list`);
+    expect(list.body.records.find((r: { id: string }) => Number(r.id) === mailing.id).params.recipientsCount).to.equal(1);
+  });
+
+  it('when a mailing is between runs, then its word is running; when its owner is blocked, then it is paused-by-manager, never running', async () => {
+    const { owner, mailing, browser } = await ownerWithMailing();
+    await mailing.update({ status: 'running' });
+    const between = await browser.get(`${api}/records/${mailing.id}/show`);
+    expect(between.body.record.params.state).to.equal('running');
+    const manager = await createUser(db(), { email: 'manager@example.test', permissions: ['mailing.view_all', 'user.block'] });
+    await owner.update({ blockedAt: new Date() });
+    const asManager = await loggedIn(app().url, manager.email);
+    const list = await asManager.get(`${api}/actions/list`);
+    expect(list.body.records.find((r: { id: string }) => Number(r.id) === mailing.id).params.state).to.equal('paused-by-manager');
+  });
 });
