@@ -42,9 +42,10 @@ const WEB_PACKAGES = ['adminjs', '@adminjs/express', '@adminjs/sequelize', 'expr
 const SAVE_TIME_PACKAGES = ['sanitize-html', 'html-to-text'];
 /**
  * What `send` needs only in some runs or never: the scheduler's Agenda (loaded when a run writes its mailing's next
- * job), the Prometheus metrics (no /metrics in a CLI process) and the account service's i18next and bcryptjs.
+ * job), liquidjs (only for a message with more than simple {{ variable }} outputs), the Prometheus metrics (no
+ * /metrics in a CLI process) and the account service's i18next and bcryptjs.
  */
-const NOT_FOR_SENDING_PACKAGES = ['agenda', 'prom-client', 'i18next', 'bcryptjs'];
+const NOT_FOR_SENDING_PACKAGES = ['agenda', 'liquidjs', 'prom-client', 'i18next', 'bcryptjs'];
 
 describe('the light command line', function () {
   this.timeout(60_000);
@@ -56,7 +57,7 @@ describe('the light command line', function () {
     smtp = await sharedSmtpTestServer();
   });
 
-  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server, public-site template module, message-saving package (sanitize-html, html-to-text), Agenda, prom-client, i18next or bcryptjs', async () => {
+  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server, public-site template module, message-saving package (sanitize-html, html-to-text), Agenda, liquidjs, prom-client, i18next or bcryptjs', async () => {
     const { code, output, modules } = await runRecorded(['send'], childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
 
     expect(code, output).to.equal(0);
