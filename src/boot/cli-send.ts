@@ -96,7 +96,13 @@ function describe(result: Result): string {
 
 export async function send(mailingId: number | undefined, log: Logger): Promise<number> {
   const progress = await progressReporter(process.stdout);
-  const services = await openServices(getConfig(), { log, mailOptions: { shareCatcher: true }, engine: { onProgress: (p) => progress.update(p) } });
+  const services = await openServices(getConfig(), {
+    log,
+    mailOptions: { shareCatcher: true },
+    engine: { onProgress: (p) => progress.update(p) },
+    // no account service and no metrics: nothing in this process would use them (test/boot/light-cli.test.ts)
+    sendingOnly: true,
+  });
   const { planner } = services;
   const results: Result[] = [];
   try {

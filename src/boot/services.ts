@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { createLogger, type Logger } from '../log.js';
 import { startMail, type MailService, type StartMailOptions } from '../mail/index.js';
 import { startMailingServices, type MailingServices, type MailingServicesOptions } from '../mailings/start-mailings.js';
-import { createAccountService, type AccountServiceDeps } from '../accounts/account-service.js';
+import type { AccountService, AccountServiceDeps } from '../accounts/account-service.js';
 import { installChangeHooks } from '../site/change-hooks.js';
 import type { ServiceContext } from '../context.js';
 
@@ -36,10 +36,19 @@ export interface ServicesOptions {
   clock?: MailingServicesOptions['clock'];
   /** Tests lower the bcrypt cost and the links' lifetimes. */
   accounts?: Pick<AccountServiceDeps, 'passwordCost' | 'tokenTtlMs'>;
+  /**
+   * Only what sending needs (`cli.js send`): no account service (reading `accounts` throws) and no Prometheus
+   * metrics (no /metrics in that process to read them), so neither they nor prom-client, i18next and bcryptjs load.
+   */
+  sendingOnly?: boolean;
 }
 
 export async function openServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger('mailing');
+  // loaded while the database opens, and only when wanted (see sendingOnly)
+  const extras = options.sendingOnly ? undefined : Promise.all([import('../observability/metrics.js'), import('../accounts/account-service.js')]);
+  // awaited below; when the database fails first, this branch keeps a failed load from being an unhandled rejection
+  extras?.catch(() => undefined);
   const db = options.db ?? (await openDatabase(config, { log: log.child('db').info }));
   // the one source of change notifications: every write through the models is announced (the public cache listens)
   installChangeHooks(db.models);
@@ -50,20 +59,34 @@ export async function openServices(config: Config, options: ServicesOptions = {}
     if (!options.db) await db.close();
     throw error;
   }
-  const mailing = startMailingServices({ config, db, mail, log, engine: options.engine, scheduler: options.scheduler, clock: options.clock });
-  const accounts = createAccountService({ models: db.models, transport: mail.transport, appUrl: config.appUrl, log: log.child('accounts'), ...options.accounts });
+  let loaded: Awaited<NonNullable<typeof extras>> | undefined;
+  try {
+    loaded = await extras;
+  } catch (error) {
+    if (!options.mail) await mail.close();
+    if (!options.db) await db.close();
+    throw error;
+  }
+  const metrics = loaded?.[0].processMetrics();
+  const accounts: AccountService | undefined = loaded?.[1].createAccountService({
+    models: db.models, transport: mail.transport, appUrl: config.appUrl, log: log.child('accounts'), ...options.accounts,
+  });
+  const mailing = startMailingServices({ config, db, mail, log, engine: { ...(metrics ? { metrics } : {}), ...options.engine }, scheduler: options.scheduler, clock: options.clock });
   return {
     config,
     db,
     log,
     mail,
     mailings: mailing.mailings,
-    accounts,
+    get accounts(): AccountService {
+      if (!accounts) throw new Error('openServices(): these services were built for sending only (sendingOnly), without the account service');
+      return accounts;
+    },
     planner: mailing.planner,
     scheduler: mailing.scheduler,
     engine: mailing.engine,
     async close() {
-      await accounts.idle();
+      await accounts?.idle();
       await mailing.close();
       if (!options.mail) await mail.close();
       if (!options.db) await db.close();

@@ -38,8 +38,23 @@ async function withLock<T>(sequelize: Sequelize, work: () => Promise<T>): Promis
   });
 }
 
+/** The applied migrations, read without the lock; undefined when that cannot be read (no table yet). */
+async function appliedUnlocked(sequelize: Sequelize): Promise<Set<string> | undefined> {
+  try {
+    const rows = await sequelize.query<{ name: string }>('SELECT name FROM "SequelizeMeta"', { type: QueryTypes.SELECT });
+    return new Set(rows.map((row) => row.name));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Applies every pending migration in order; returns the names applied. */
 export async function migrateUp(sequelize: Sequelize, dir = migrationsDir): Promise<string[]> {
+  // the common start (every file applied) is one query: no transaction, lock or connection of its own. Applied
+  // migrations are never undone by another process while one starts, so a complete list read unlocked stays complete.
+  const files = migrationFiles(dir);
+  const done = await appliedUnlocked(sequelize);
+  if (done && files.every((name) => done.has(name))) return [];
   return withLock(sequelize, async () => {
     const done = await applied(sequelize);
     const pending = migrationFiles(dir).filter((name) => !done.has(name));

@@ -10,7 +10,6 @@ import { createScheduler, type Scheduler, type SchedulerOptions } from '../sched
 import { chooseJobStore } from '../scheduling/job-store.js';
 import { createMailingService, type MailingService } from './mailing-service.js';
 import { pruneDeliveries } from '../reports/retention.js';
-import { processMetrics } from '../observability/metrics.js';
 
 export interface MailingServices {
   readonly mailings: MailingService;
@@ -53,7 +52,6 @@ export function startMailingServices(options: MailingServicesOptions): MailingSe
     log: log.child('sending'),
     messageIdDomain: hostOf(options.config.appUrl),
     shouldStop: () => stopping,
-    metrics: processMetrics(),
     rateLimit: rateLimiter,
     retryLaterMs: options.config.retryLaterMs ?? [],
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,7 +1,7 @@
 // A stored message compiled for sending: its templates compiled once per run, rendered per recipient. Kept apart
 // from compose.ts (saving: HTML sanitising and the generated text part) so that the sending engine, and
 // `cli.js send` with it, does not load sanitize-html and html-to-text (~20 MB of a process's memory).
-import { compileTemplate, TemplateProblemError, type TemplateData } from './template.js';
+import { compileForSending, TemplateProblemError, type TemplateData } from './template.js';
 
 /** The person a mail is for, as the templates see them. */
 export interface Recipient {
@@ -32,7 +32,7 @@ const literal = (source: string) => ({ render: () => source });
 export function compileMessage(stored: { subject: string; html: string; text: string }): CompiledMessage {
   const tryCompile = (source: string, html: boolean) => {
     try {
-      return compileTemplate(source, { html });
+      return compileForSending(source, { html });
     } catch (error) {
       if (error instanceof TemplateProblemError) return literal(source);
       throw error;

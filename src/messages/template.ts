@@ -6,7 +6,16 @@
 // no file system (no root, no partials, and include / render / layout refused as tags), and bound rendering time
 // and memory per mail. The variables a message may use are checked when it is saved (static analysis of the
 // parsed template), not when it is sent.
-import { Liquid, Tag, type Template, type TagToken, type TopLevelToken, type Context, type Emitter } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Liquid, Template, TagToken, TopLevelToken, Context, Emitter } from 'liquidjs';
+
+/**
+ * liquidjs, loaded on first use: sending a message of simple templates (see simpleRenderer) never needs it, so
+ * `cli.js send` does not load it (test/boot/light-cli.test.ts). Synchronous (its CommonJS build, the one an
+ * import of 'liquidjs' resolves to as well), because compiling a template is.
+ */
+let liquidjs: typeof import('liquidjs') | undefined;
+const loadLiquidjs = (): typeof import('liquidjs') => (liquidjs ??= createRequire(import.meta.url)('liquidjs') as typeof import('liquidjs'));
 
 /** The variables a message may use, in the order the back office lists them. */
 export const TEMPLATE_VARIABLES = ['name', 'email', 'comment', 'unsubscribe_url'] as const;
@@ -46,7 +55,7 @@ export function describeProblem(problem: TemplateProblem): string {
 }
 
 function refusedTag(name: string): Parameters<Liquid['registerTag']>[1] {
-  return class extends Tag {
+  return class extends loadLiquidjs().Tag {
     constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
       super(token, remainTokens, liquid);
       throw new TemplateProblemError({ code: 'forbiddenTag', line: token.getPosition()[0], name });
@@ -59,7 +68,7 @@ function refusedTag(name: string): Parameters<Liquid['registerTag']>[1] {
 
 /** A Liquid engine with the sandbox above; `escapeOutput` for HTML (a name "<b>" is shown, not rendered). */
 function engine(escapeOutput: boolean): Liquid {
-  const liquid = new Liquid({
+  const liquid = new (loadLiquidjs().Liquid)({
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,
@@ -76,19 +85,25 @@ function engine(escapeOutput: boolean): Liquid {
     // counts), so the send-time one is generous; a template is tried under a tight one when saved instead.
     renderLimit: SEND_RENDER_LIMIT_MS,
     memoryLimit: 10_000_000,
-    parseLimit: 2_000_000,
+    parseLimit: PARSE_LIMIT,
   });
   for (const tag of FILE_TAGS) liquid.registerTag(tag, refusedTag(tag));
   return liquid;
 }
+
+/** Liquid's bound on a template's length: a longer one is refused when parsed. */
+const PARSE_LIMIT = 2_000_000;
 
 /** Rendering one mail may take this long at send time (a backstop: no saved template comes near it). */
 export const SEND_RENDER_LIMIT_MS = 5_000;
 /** A template whose trial render when saved takes longer is refused. */
 export const SAVE_RENDER_LIMIT_MS = 250;
 
-const htmlEngine = engine(true);
-const textEngine = engine(false);
+let engines: { html: Liquid; text: Liquid } | undefined;
+const engineFor = (html: boolean): Liquid => {
+  engines ??= { html: engine(true), text: engine(false) };
+  return html ? engines.html : engines.text;
+};
 
 /**
  * Inside {{ }} and {% %}, what an HTML editor makes of what was typed becomes characters again: entities for quotes
@@ -167,7 +182,7 @@ export interface CompiledTemplate {
  * first problem. `html` makes variables HTML-escaped when rendered.
  */
 export function compileTemplate(source: string, options: { html: boolean }): CompiledTemplate {
-  const liquid = options.html ? htmlEngine : textEngine;
+  const liquid = engineFor(options.html);
   let templates: Template[];
   const decoded = decodeInsideTags(source);
   try {
@@ -204,6 +219,18 @@ export function compileTemplate(source: string, options: { html: boolean }): Com
       }
     },
   };
+}
+
+/**
+ * A template for sending: a simple one (see simpleRenderer) is rendered by joining its pieces without parsing it
+ * with Liquid at all — Liquid parses every simple template (its outputs are known variables, with at most a
+ * default of plain text, and nothing else is markup), so the checks of compileTemplate cannot refuse it; any other
+ * goes through compileTemplate (and throws what it throws).
+ */
+export function compileForSending(source: string, options: { html: boolean }): Pick<CompiledTemplate, 'render'> {
+  const decoded = decodeInsideTags(source);
+  const simple = decoded.length <= PARSE_LIMIT ? simpleRenderer(decoded, options.html) : undefined;
+  return simple ? { render: simple } : compileTemplate(source, options);
 }
 
 /** The problem of a template, or undefined when it is fine (for checks on save). */

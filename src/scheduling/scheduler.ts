@@ -1,6 +1,6 @@
 // Agenda wired to the planner: one "send-mailing" job per mailing, reconcile on start, resume of crashed runs.
 import os from 'node:os';
-import { Agenda, type Job } from 'agenda';
+import type { Agenda, Job } from 'agenda';
 import type { Logger } from '../log.js';
 import { reportError } from '../errors.js';
 import type { MailingJob, MailingJobs } from './mailing-jobs.js';
@@ -64,8 +64,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function connected(): Promise<Agenda> {
     connecting ??= (async () => {
+      // Agenda (and its date parsers) is loaded on first use: `cli.js send` with nothing due never needs it, and a
+      // due run writes its next job only after sending
       jobStore = await createJobStoreBackend(options.store, (error) => log.warn(`job store connection lost: ${error.message}`));
-      const instance = new Agenda({
+      const { Agenda: AgendaClass } = await import('agenda');
+      const instance = new AgendaClass({
         backend: jobStore.backend,
         name,
         processEvery: options.processEveryMs ?? 5_000,

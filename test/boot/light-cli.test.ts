@@ -40,6 +40,12 @@ function packagesOf(modules: string[]): Set<string> {
 const WEB_PACKAGES = ['adminjs', '@adminjs/express', '@adminjs/sequelize', 'express', 'express-session', 'ejs', 'helmet', 'csrf-csrf'];
 /** What saving a message needs and sending does not (the stored HTML is already clean, its text part written). */
 const SAVE_TIME_PACKAGES = ['sanitize-html', 'html-to-text'];
+/**
+ * What `send` needs only in some runs or never: the scheduler's Agenda (loaded when a run writes its mailing's next
+ * job), liquidjs (only for a message with more than simple {{ variable }} outputs), the Prometheus metrics (no
+ * /metrics in a CLI process) and the account service's i18next and bcryptjs.
+ */
+const NOT_FOR_SENDING_PACKAGES = ['agenda', 'liquidjs', 'prom-client', 'i18next', 'bcryptjs'];
 
 describe('the light command line', function () {
   this.timeout(60_000);
@@ -51,7 +57,7 @@ describe('the light command line', function () {
     smtp = await sharedSmtpTestServer();
   });
 
-  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server, public-site template module or message-saving package (sanitize-html, html-to-text)', async () => {
+  it('when `node dist/cli.js send` runs with nothing due, then it exits 0 having loaded the database and mail modules but no back office, web server, public-site template module, message-saving package (sanitize-html, html-to-text), Agenda, liquidjs, prom-client, i18next or bcryptjs', async () => {
     const { code, output, modules } = await runRecorded(['send'], childEnv({ DATABASE_URL: db().url, SMTP_URL: smtp.url }));
 
     expect(code, output).to.equal(0);
@@ -61,6 +67,7 @@ describe('the light command line', function () {
     expect([...packages], 'the sending modules are recorded').to.include.members(['sequelize', 'pg', 'nodemailer']);
     expect(WEB_PACKAGES.filter((name) => packages.has(name)), 'web packages loaded').to.deep.equal([]);
     expect(SAVE_TIME_PACKAGES.filter((name) => packages.has(name)), 'message-saving packages loaded').to.deep.equal([]);
+    expect(NOT_FOR_SENDING_PACKAGES.filter((name) => packages.has(name)), 'packages sending does not need loaded').to.deep.equal([]);
     const ours = modules.filter((m) => m.includes('/dist/') && !m.includes('node_modules'));
     expect(ours.filter((m) => /[\\/]dist[\\/](admin|public-site)[\\/]|[\\/]dist[\\/]src[\\/]boot[\\/](app|server)\.js/.test(m)), 'web layer modules loaded').to.deep.equal([]);
   });
