@@ -57,7 +57,7 @@ export async function migrateUp(sequelize: Sequelize, dir = migrationsDir): Prom
   if (done && files.every((name) => done.has(name))) return [];
   return withLock(sequelize, async () => {
     const done = await applied(sequelize);
-    const pending = migrationFiles(dir).filter((name) => !done.has(name));
+    const pending = files.filter((name) => !done.has(name));
     for (const name of pending) {
       const migration = await load(dir, name);
       await migration.up(sequelize.getQueryInterface(), Sequelize);
