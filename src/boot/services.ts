@@ -52,18 +52,14 @@ export async function openServices(config: Config, options: ServicesOptions = {}
   const db = options.db ?? (await openDatabase(config, { log: log.child('db').info }));
   // the one source of change notifications: every write through the models is announced (the public cache listens)
   installChangeHooks(db.models);
-  let mail: MailService;
-  try {
-    mail = options.mail ?? (await startMail(config, log.child('mail'), options.mailOptions));
-  } catch (error) {
-    if (!options.db) await db.close();
-    throw error;
-  }
+  let mail: MailService | undefined;
   let loaded: Awaited<NonNullable<typeof extras>> | undefined;
   try {
+    mail = options.mail ?? (await startMail(config, log.child('mail'), options.mailOptions));
     loaded = await extras;
   } catch (error) {
-    if (!options.mail) await mail.close();
+    // what this call opened is closed again
+    if (mail && !options.mail) await mail.close();
     if (!options.db) await db.close();
     throw error;
   }
