@@ -27,6 +27,7 @@ import { stopSharedServices } from '../test/helpers/shared-services.js';
 import { startTestApp } from '../test/helpers/app.js';
 import { loggedIn } from '../test/helpers/admin-client.js';
 import { createMessage, createUser } from '../test/helpers/factories.js';
+import { median } from './bench-processes.js';
 
 const EXISTING = 100_000;
 const REQUESTS = Number(process.argv.find((a) => a.startsWith('--requests='))?.split('=')[1] ?? 60);
@@ -159,7 +160,6 @@ async function timed(get: (i: number) => Promise<{ status: number }>, samples: n
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
 const ROUNDS = 3;
-const median = (values: number[]): number => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Section 3: a mailing to a tag carried by the owner's 100,000 clients (and one to all of them), created through
@@ -216,6 +216,15 @@ async function snapshotSection(db: Database, app: Awaited<ReturnType<typeof star
   if (snapshotMs > 3000) failures.push(`snapshot ${fmt(snapshotMs)} ms`);
 }
 
+/** The owner of sections 2 and 3 with EXISTING clients, beside another user with as many. */
+async function ownerAmongOthers(db: Database): Promise<{ id: number }> {
+  const owner = await createUser(db, { email: 'api-owner@bench.test' });
+  const stranger = await createUser(db, { email: 'api-other@bench.test' });
+  await insertClients(db, owner.id, EXISTING, 'a');
+  await insertClients(db, stranger.id, EXISTING, 'b');
+  return owner;
+}
+
 /** `--only=snapshot`: section 3 alone, on an owner with 100,000 clients beside another owner's 100,000. */
 async function snapshotOnly(): Promise<void> {
   const url = await createScratchDatabase('bench_snapshot');
@@ -224,10 +233,7 @@ async function snapshotOnly(): Promise<void> {
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const app = await startTestApp({ db });
   try {
-    const owner = await createUser(db, { email: 'api-owner@bench.test' });
-    const stranger = await createUser(db, { email: 'api-other@bench.test' });
-    await insertClients(db, owner.id, EXISTING, 'a');
-    await insertClients(db, stranger.id, EXISTING, 'b');
+    const owner = await ownerAmongOthers(db);
     await snapshotSection(db, app, owner.id, failures);
   } finally {
     await app.stop();
@@ -261,10 +267,7 @@ async function main(): Promise<void> {
   // 2. the HTTP API
   const app = await startTestApp({ db });
   try {
-    const owner = await createUser(db, { email: 'api-owner@bench.test' });
-    const stranger = await createUser(db, { email: 'api-other@bench.test' });
-    await insertClients(db, owner.id, EXISTING, 'a');
-    await insertClients(db, stranger.id, EXISTING, 'b');
+    const owner = await ownerAmongOthers(db);
     const client = await loggedIn(app.url, 'api-owner@bench.test');
     const [{ first }] = await db.sequelize.query<{ first: number }>('SELECT min(id) AS first FROM clients WHERE owner_id = $1', { bind: [owner.id], type: QueryTypes.SELECT });
     const queries = ['петров', 'клиент 4242', 'a-99', '12345@', 'zzz-nothing', 'КЛИЕНТ 7', '', 'bench.test', 'a-5000', 'иван'];
