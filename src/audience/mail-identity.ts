@@ -61,10 +61,10 @@ export function withUnsubscribeFooterHtml(html: string, url: string): string {
 export type MailingAddresser = (recipient: MailRecipient, content: OutgoingMail, unsubscribeLink?: string) => OutgoingMail;
 
 /**
- * The addresses, headers and footer of one mailing mail, applied to its content (subject, text, html, other
- * headers); without a client (deleted after the snapshot) there is no link to make: the mail goes without one.
- * The addresser of one run: what every mail of the run shares (From, the Reply-To, the service address) is worked
- * out once, each mail then only gets its To, its unsubscribe link, the footer and the headers. `unsubscribeLink` is
+ * The addresser of one run: applies the addresses, headers and footer of a mailing mail to its content (subject,
+ * text, html, other headers). What every mail of the run shares (From, the Reply-To, the service address) is worked
+ * out once, each mail then only gets its To, its unsubscribe link, the footer and the headers; without a client
+ * (deleted after the snapshot) there is no link to make, and the mail goes without one. `unsubscribeLink` is
  * the recipient's link when the caller made it already (the engine makes it once per mail for {{ unsubscribe_url }}
  * and the footer both); it must be `unsubscribeUrl(settings, recipient.clientId, owner.id)`.
  */

@@ -34,10 +34,9 @@
 // owners waiting anywhere. While several mails wait, a process asks for its next chunk when what is left of its
 // current one lasts about a reservation's round trip and lead, so at high rates the chunks follow each other without
 // a gap (asking only once the chunk was spent left a gap of a round trip and a lead per chunk: half of 500/s was
-// lost). It holds at most about one chunk ahead of the
-// others: a process that stops or is killed wastes at most that much of the service's capacity. Times are the database's: processes on machines
-// whose clocks differ still share one schedule (each converts a slot into a local wait with the database's
-// `now()` of the same statement).
+// lost). It holds at most about one chunk ahead of the others: a process that stops or is killed wastes at most that
+// much of the service's capacity. Times are the database's: processes on machines whose clocks differ still share
+// one schedule (each converts a slot into a local wait with the database's `now()` of the same statement).
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { SendRate } from '../config.js';
 
@@ -167,12 +166,13 @@ export function createRateLimiter(sequelize: Sequelize, rate: SendRate, name = S
     return undefined;
   };
 
-  /** Reserves the next chunk for the owners waiting now; one reservation at a time. */
+  /** The mails waiting for a slot in this process. */
   const waitingCount = (): number => {
     let waiters = first.length;
     for (const queue of waiting.values()) waiters += queue.length;
     return waiters;
   };
+  /** Reserves the next chunk for the owners waiting now; one reservation at a time. */
   const nextChunk = (): Promise<void> => {
     if (reserving === undefined) {
       reserving = reserve(waiting.size + (first.length > 0 ? 1 : 0), waitingCount()).finally(() => {
